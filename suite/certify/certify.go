@@ -1,0 +1,117 @@
+// Package certify wires one certification run: it loads the contract, builds the hardened
+// client for a target (a remote base URL, or the built-in reference server started in-process)
+// and hands back an engine ready to run the catalog. The CLI, the Ginkgo suite and the kill
+// matrix all start runs through it, the same way.
+package certify
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/introw/conform/fixtures"
+	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/engine"
+)
+
+// Options configure a run.
+type Options struct {
+	Contract    *contract.Contract
+	BaseURL     string                    // "" starts the reference server (or Variant) in-process
+	Variant     string                    // with no BaseURL: the fixture variant to certify ("" = reference)
+	Keys        map[client.KeyKind]string // from the environment; ignored for the built-in server
+	Seed        uint64
+	Profile     engine.Profile
+	Examples    int
+	Timeout     time.Duration
+	MaxBody     int64
+	MaxRequests int
+	Rate        float64
+	Insecure    bool
+	CACert      string
+}
+
+// ErrConfig marks an unusable configuration (exit 2).
+var ErrConfig = errors.New("configuration error")
+
+// Run is a prepared certification: the engine and what to close afterwards.
+type Run struct {
+	Engine *engine.Engine
+	Client *client.Client
+	Target string // the base URL certified
+	Keys   map[client.KeyKind]string
+	server *fixtures.Server
+}
+
+// Close stops the in-process server, if any.
+func (r *Run) Close() {
+	if r.server != nil {
+		_ = r.server.Close()
+	}
+}
+
+// Prepare starts the in-process server when no base URL is given and builds the engine.
+func Prepare(o Options) (*Run, error) {
+	run := &Run{Keys: o.Keys}
+	target := o.BaseURL
+	if target == "" {
+		srv, err := fixtures.Start(fixtures.Options{Spec: SpecFor(o.Contract), Variant: o.Variant})
+		if err != nil {
+			return nil, fmt.Errorf("%w: starting the reference server: %v", ErrConfig, err)
+		}
+		run.server, target = srv, srv.URL
+		run.Keys = map[client.KeyKind]string{
+			client.KeyValid: srv.Keys.Valid, client.KeyNoScope: srv.Keys.NoScope,
+			client.KeyRevoked: srv.Keys.Revoked, client.KeyRateLimit: srv.Keys.RateLimit,
+		}
+	}
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		run.Close()
+		return nil, fmt.Errorf("%w: base URL %q is not an http(s) URL", ErrConfig, target)
+	}
+	if run.Keys[client.KeyValid] == "" {
+		run.Close()
+		return nil, fmt.Errorf("%w: CONFORM_API_KEY is required with a base URL", ErrConfig)
+	}
+	cl, err := client.New(client.Config{
+		BaseURL: u, Path: o.Contract.Path, KeyHeader: o.Contract.KeyHeader, Keys: run.Keys,
+		Timeout: o.Timeout, MaxBody: o.MaxBody, MaxRequests: o.MaxRequests, Rate: o.Rate,
+		Insecure: o.Insecure, CACert: o.CACert,
+	})
+	if err != nil {
+		run.Close()
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	run.Client, run.Target = cl, strings.TrimSuffix(u.String(), "/")
+	run.Engine = engine.New(engine.Config{Contract: o.Contract, Client: cl, Seed: o.Seed, Profile: o.Profile, Examples: o.Examples})
+	return run, nil
+}
+
+// SpecFor converts the contract's facts into the fixture server's spec, so the built-in server
+// implements whatever spec the run loads.
+func SpecFor(c *contract.Contract) fixtures.Spec {
+	s := fixtures.DefaultSpec()
+	s.Path, s.KeyHeader = c.Path, c.KeyHeader
+	if c.RateLimit.Limit != "" {
+		s.LimitHeader, s.RemainingHeader = c.RateLimit.Limit, c.RateLimit.Remaining
+	}
+	if ps := c.PageSize(); ps != nil {
+		s.LimitMin, s.LimitMax = int(*ps.Minimum), int(*ps.Maximum)
+		if d, ok := ps.DefaultInt(); ok {
+			s.LimitDefault = d
+		}
+	}
+	for _, p := range c.Filters() {
+		if len(p.Enum) > 0 {
+			s.Stages = p.Enum
+		}
+		if p.IsDate && p.Pattern != nil {
+			s.DatePattern = p.Pattern
+		}
+	}
+	return s
+}

@@ -1,0 +1,260 @@
+// Package cli is conform's command line: it parses the configuration, starts the run through
+// certify, drives the Ginkgo specs with RunSpecs, writes the reports and maps the outcome to an
+// exit code. cmd/conform only calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
+	"github.com/onsi/ginkgo/v2/types"
+
+	conform "github.com/introw/conform"
+	"github.com/introw/conform/suite"
+	"github.com/introw/conform/suite/certify"
+	"github.com/introw/conform/suite/config"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/engine"
+	"github.com/introw/conform/suite/report"
+)
+
+// Exit codes: a public interface.
+const (
+	ExitConformant  = 0
+	ExitViolations  = 1
+	ExitUsage       = 2
+	ExitUnreachable = 3
+	ExitInterrupted = 130
+	ExitTerminated  = 143
+)
+
+// Main runs conform with args (without the program name) and returns the exit code.
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "conform: internal error: %v\n", r)
+			code = ExitUsage
+		}
+	}()
+	if len(args) > 0 {
+		switch args[0] {
+		case "rules":
+			return rulesCmd(args[1:], stdout, stderr)
+		case "serve":
+			return serveCmd(args[1:], getenv, stdout, stderr)
+		case "diff":
+			return diffCmd(args[1:], stdout, stderr)
+		case "help", "-h", "--help", "-help":
+			usage(stdout)
+			return ExitConformant
+		}
+	}
+	cfg, err := config.Parse(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return ExitConformant
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return ExitUsage
+	}
+	return certifyCmd(cfg, getenv, stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `conform certifies a server against the GET /api/v1/payouts contract.
+
+usage:
+  conform [flags]                 certify CONFORM_BASE_URL (or the built-in reference server)
+  conform rules [--markdown]      print the rule catalog
+  conform serve [--addr A] [--variant V] [--list]
+  conform diff OLD NEW [--json]   classify what a spec change breaks
+
+Run "conform --help-flags" for the flags; see README.md for the environment variables.
+`)
+}
+
+func loadSpec(path string) (*contract.Contract, error) {
+	raw := conform.OpenAPI
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading the spec: %w", err)
+		}
+		raw = b
+	}
+	return contract.Load(raw)
+}
+
+func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr io.Writer) int {
+	start := time.Now()
+	c, err := loadSpec(cfg.Spec)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return ExitUsage
+	}
+	if cfg.ReportDir != "" {
+		if err := writableDir(cfg.ReportDir); err != nil {
+			fmt.Fprintf(stderr, "conform: report dir: %v\n", err)
+			return ExitUsage
+		}
+	}
+	if !cfg.SeedSet {
+		cfg.Seed = rand.Uint64() >> 1
+	}
+	if cfg.Insecure {
+		fmt.Fprintln(stderr, "conform: WARNING: --insecure: TLS certificates are NOT verified")
+	}
+	run, err := certify.Prepare(certify.Options{
+		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Keys: cfg.Keys, Seed: cfg.Seed,
+		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
+		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return ExitUsage
+	}
+	defer run.Close()
+	red := report.NewRedactor(secrets(run)...)
+	fmt.Fprintln(stdout, red.Redact(fmt.Sprintf("conform: certifying %s against %s %s (%s %s), profile %s, seed %d",
+		run.Target, c.Title, c.APIVersion, c.Method, c.Path, cfg.Profile, cfg.Seed)))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if cfg.Deadline > 0 {
+		ctx, cancel = context.WithTimeout(ctx, cfg.Deadline)
+		defer cancel()
+	}
+	interrupted := watchSignals(cancel)
+	if err := run.Engine.Preflight(ctx); err != nil {
+		if errors.Is(err, engine.ErrUnreachable) {
+			fmt.Fprintf(stderr, "conform: %s\n", red.Redact(err.Error()))
+			return ExitUnreachable
+		}
+		if *interrupted != 0 {
+			return *interrupted
+		}
+		fmt.Fprintf(stderr, "conform: %s\n", red.Redact(err.Error()))
+		return ExitUnreachable
+	}
+	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
+	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx})
+
+	suiteCfg, reporterCfg := GinkgoConfiguration()
+	suiteCfg.RandomSeed = int64(cfg.Seed >> 1)
+	suiteCfg.LabelFilter = cfg.LabelFilter
+	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
+		fmt.Fprintf(stderr, "conform: --label-filter: %v\n", err)
+		return ExitUsage
+	}
+	reporterCfg.Succinct = true
+	reporterCfg.NoColor = true
+	reporterCfg.SilenceSkips = true
+	if cfg.ReportDir != "" {
+		reporterCfg.JUnitReport = filepath.Join(cfg.ReportDir, "junit.xml")
+	}
+	RunSpecs(tb{}, "conform: GET "+c.Path+" contract", suiteCfg, reporterCfg)
+
+	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
+		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
+		Partial: ctx.Err() != nil, Results: run.Engine.Results()}
+	sum.Tally()
+	fmt.Fprintln(stdout)
+	_ = report.WriteConsole(stdout, sum, red, cfg.Stats)
+	if cfg.ReportDir != "" {
+		if err := writeReports(cfg.ReportDir, sum, red); err != nil {
+			fmt.Fprintf(stderr, "conform: writing reports: %v\n", err)
+			return ExitUsage
+		}
+	}
+	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" {
+		if f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			_ = report.WriteMarkdown(f, sum, red)
+			_ = f.Close()
+		}
+	}
+	switch {
+	case *interrupted != 0:
+		return *interrupted
+	case sum.Verdict == "violations":
+		return ExitViolations
+	case sum.Verdict == "error":
+		fmt.Fprintln(stderr, "conform: internal error: some rules could not run (see above); this is a bug in conform")
+		return ExitUsage
+	}
+	return ExitConformant
+}
+
+func secrets(run *certify.Run) []string {
+	var out []string
+	for _, v := range run.Keys {
+		out = append(out, v)
+	}
+	return out
+}
+
+// watchSignals cancels the run on the first SIGINT/SIGTERM (reports are still written, marked
+// partial) and exits at once on the second.
+func watchSignals(cancel func()) *int {
+	code := new(int)
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-ch
+		*code = ExitInterrupted
+		if sig == syscall.SIGTERM {
+			*code = ExitTerminated
+		}
+		cancel()
+		<-ch
+		os.Exit(*code)
+	}()
+	return code
+}
+
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".conform-probe-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(name)
+}
+
+func writeReports(dir string, sum report.Summary, red report.Redactor) error {
+	for name, write := range map[string]func(io.Writer, report.Summary, report.Redactor) error{
+		"report.json": report.WriteJSON, "report.html": report.WriteHTML,
+	} {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		err = write(f, sum, red)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tb is the GinkgoTestingT RunSpecs reports to outside go test.
+type tb struct{}
+
+func (tb) Fail() {}

@@ -1,0 +1,315 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrBudget is returned once the run's request budget is spent.
+var ErrBudget = errors.New("request budget exhausted")
+
+// Config configures the client.
+type Config struct {
+	BaseURL     *url.URL
+	Path        string // the operation's path, e.g. "/api/v1/payouts"
+	KeyHeader   string // e.g. "x-api-key"
+	Keys        map[KeyKind]string
+	Timeout     time.Duration // per request: connect, TLS, headers and the whole body
+	MaxBody     int64         // response bodies are read through this cap
+	MaxRequests int           // hard budget for the run (0: unlimited)
+	Rate        float64       // requests per second (0: unpaced)
+	Insecure    bool          // skip TLS verification
+	CACert      string        // PEM file of extra CAs
+	MaxBackoff  time.Duration // longest wait on a 429 before retrying (0: 65s)
+}
+
+// Client sends requests and records observations.
+type Client struct {
+	cfg     Config
+	http    *http.Client
+	sent    atomic.Int64
+	seq     atomic.Int64
+	pace    sync.Mutex
+	next    time.Time
+	waiting atomic.Int64 // nanoseconds spent waiting out 429s
+}
+
+// New builds the client. It never follows redirects.
+func New(cfg Config) (*Client, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 8 << 20
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 65 * time.Second
+	}
+	tlsCfg := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // opt-in, loud in the CLI
+	if cfg.CACert != "" {
+		pem, err := os.ReadFile(cfg.CACert)
+		if err != nil {
+			return nil, fmt.Errorf("reading --ca-cert: %w", err)
+		}
+		pool, _ := x509.SystemCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-cert %s holds no PEM certificate", cfg.CACert)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	tr := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsCfg,
+		TLSHandshakeTimeout:   cfg.Timeout,
+		ResponseHeaderTimeout: cfg.Timeout,
+		MaxIdleConns:          16,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       30 * time.Second,
+	}
+	return &Client{cfg: cfg, http: &http.Client{
+		Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}}, nil
+}
+
+// Sent is the number of HTTP requests sent so far.
+func (c *Client) Sent() int { return int(c.sent.Load()) }
+
+// Waited is the time spent waiting out rate limits.
+func (c *Client) Waited() time.Duration { return time.Duration(c.waiting.Load()) }
+
+// Config returns the client's configuration (keys included: never print it).
+func (c *Client) Config() Config { return c.cfg }
+
+// Do sends the request and returns its observation. A transport failure is recorded in the
+// observation's Err; ErrBudget and context errors are returned. When backoff is true a 429 is
+// waited out (Retry-After, else the rate-limit window) and retried a few times.
+func (c *Client) Do(ctx context.Context, r Request, backoff bool) (*Observation, error) {
+	for attempt := 0; ; attempt++ {
+		obs, err := c.once(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if !backoff || obs.Status != http.StatusTooManyRequests || attempt >= 3 {
+			return obs, nil
+		}
+		wait := retryAfter(obs.Header, c.cfg.MaxBackoff)
+		start := time.Now()
+		select {
+		case <-ctx.Done():
+			return obs, nil
+		case <-time.After(wait):
+		}
+		c.waiting.Add(int64(time.Since(start)))
+	}
+}
+
+func retryAfter(h http.Header, maxWait time.Duration) time.Duration {
+	wait := 2 * time.Second
+	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s >= 0 {
+		wait = time.Duration(s)*time.Second + 100*time.Millisecond
+	}
+	return min(wait, maxWait)
+}
+
+func (c *Client) pacing(ctx context.Context) error {
+	if c.cfg.Rate <= 0 {
+		return nil
+	}
+	c.pace.Lock()
+	now := time.Now()
+	at := c.next
+	if at.Before(now) {
+		at = now
+	}
+	c.next = at.Add(time.Duration(float64(time.Second) / c.cfg.Rate))
+	c.pace.Unlock()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(at)):
+		return nil
+	}
+}
+
+func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if c.cfg.MaxRequests > 0 && c.sent.Load() >= int64(c.cfg.MaxRequests) {
+		return nil, ErrBudget
+	}
+	if err := c.pacing(ctx); err != nil {
+		return nil, err
+	}
+	u := *c.cfg.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + c.cfg.Path
+	u.RawQuery = r.Query()
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "conform")
+	if k := c.keyValue(r.Key); r.Key.Kind != KeyNone {
+		req.Header.Set(c.cfg.KeyHeader, k)
+	}
+	obs := &Observation{Seq: int(c.seq.Add(1)), Request: r}
+	c.sent.Add(1)
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		obs.Err = transportError(err)
+		obs.Elapsed = time.Since(start)
+		return obs, nil
+	}
+	defer resp.Body.Close()
+	obs.Status, obs.Header = resp.StatusCode, resp.Header
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBody+1))
+	obs.Elapsed = time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		obs.Err = transportError(err)
+	}
+	if int64(len(body)) > c.cfg.MaxBody {
+		body = body[:c.cfg.MaxBody]
+		obs.Truncated = true
+	}
+	obs.Body = body
+	obs.decode()
+	return obs, nil
+}
+
+func (c *Client) keyValue(k Key) string {
+	switch k.Kind {
+	case KeyLiteral:
+		return k.Literal
+	case KeyValidPrefix:
+		v := c.cfg.Keys[KeyValid]
+		return v[:min(k.Prefix, len(v))] + k.Literal
+	}
+	return c.cfg.Keys[k.Kind]
+}
+
+// HasKey reports whether a key of that kind was configured.
+func (c *Client) HasKey(k KeyKind) bool { return c.cfg.Keys[k] != "" }
+
+// Curl renders the request as a reproducing curl line.
+func (c *Client) Curl(r Request) string { return r.Curl(c.cfg.BaseURL, c.cfg.Path, c.cfg.KeyHeader) }
+
+// TransportError is a request that got no complete HTTP answer.
+type TransportError struct {
+	Kind string // "timeout", "refused", "reset", "tls", "protocol", "other"
+	Msg  string
+}
+
+func (e *TransportError) Error() string { return e.Kind + ": " + e.Msg }
+
+func transportError(err error) *TransportError {
+	msg := err.Error()
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		return &TransportError{"timeout", msg}
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
+		return &TransportError{"refused", msg}
+	case strings.Contains(msg, "reset"), strings.Contains(msg, "EOF"), strings.Contains(msg, "broken pipe"):
+		return &TransportError{"reset", msg}
+	case strings.Contains(msg, "tls"), strings.Contains(msg, "x509"), strings.Contains(msg, "certificate"):
+		return &TransportError{"tls", msg}
+	case strings.Contains(msg, "malformed"), strings.Contains(msg, "HTTP"):
+		return &TransportError{"protocol", msg}
+	}
+	return &TransportError{"other", msg}
+}
+
+// Observation is one exchange: the request, the response and its body decoded once.
+type Observation struct {
+	Seq       int
+	Request   Request
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool
+	Elapsed   time.Duration
+	Err       *TransportError // the request got no complete answer
+
+	JSON    any   // the decoded body (numbers as json.Number), nil when not JSON
+	JSONErr error // why the body is not JSON
+}
+
+func (o *Observation) decode() {
+	if len(bytes.TrimSpace(o.Body)) == 0 {
+		o.JSONErr = errors.New("empty body")
+		return
+	}
+	d := json.NewDecoder(bytes.NewReader(o.Body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		o.JSONErr = err
+		return
+	}
+	if d.More() {
+		o.JSONErr = errors.New("trailing data after the JSON value")
+		return
+	}
+	o.JSON = v
+}
+
+// MediaType is the response's Content-Type without parameters ("" when absent or unparsable).
+func (o *Observation) MediaType() string {
+	mt, _, err := mime.ParseMediaType(o.Header.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(mt)
+}
+
+// Excerpt is the start of the body, for evidence.
+func (o *Observation) Excerpt(n int) string {
+	b := o.Body
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
+
+// SameAsValid reports whether a made-up key happens to equal CONFORM_API_KEY (so a probe for
+// invalid keys never sends the real one by accident).
+func (c *Client) SameAsValid(k Key) bool {
+	v := c.cfg.Keys[KeyValid]
+	return v != "" && c.keyValue(k) == v
+}
+
+// ValidKeyLen is the length of CONFORM_API_KEY (0 when unset).
+func (c *Client) ValidKeyLen() int { return len(c.cfg.Keys[KeyValid]) }

@@ -1,0 +1,271 @@
+// Package engine runs the rule catalog against a server: it plans the requests of each
+// workflow (auth, parameters, filters, pagination, rate limits, schema), sends them through the
+// client, applies the per-response rules to every observation and the cross-request rules to
+// the plans, and collects findings per rule. The Ginkgo specs in suite/ and the kill matrix both
+// drive it; it knows nothing of either.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/rules"
+)
+
+// Profile decides whether strict rules fail the run or only warn.
+type Profile string
+
+// The profiles.
+const (
+	StrictProfile  Profile = "strict"
+	LenientProfile Profile = "lenient"
+)
+
+// Config configures a run.
+type Config struct {
+	Contract *contract.Contract
+	Client   *client.Client
+	Seed     uint64
+	Profile  Profile
+	Examples int // rapid examples per property (0: 30)
+}
+
+// Status is a rule's verdict.
+type Status string
+
+// The verdicts.
+const (
+	Pass    Status = "pass"
+	Fail    Status = "fail"
+	Warn    Status = "warn" // a strict rule failing under the lenient profile
+	Skip    Status = "skip" // the rule could not run (a key was not given, or it was not selected)
+	NotRun  Status = "not-run"
+	CutOff  Status = "cut-short" // the request budget ran out before the rule finished
+	Error   Status = "error"     // conform failed to run the rule (its own bug)
+	maxKept        = 5           // findings kept per rule (the count goes on)
+)
+
+// Finding is one violation of one rule, with the evidence to reproduce it.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Message  string   `json:"message"`            // what was expected and what came back
+	Request  string   `json:"request"`            // the query, e.g. "?limit=0"
+	Curl     string   `json:"curl"`               // a one-line curl that reproduces it (keys by variable)
+	Status   int      `json:"status,omitempty"`   // the response status (0: no answer)
+	Path     string   `json:"path,omitempty"`     // the offending JSON path in the body
+	Value    string   `json:"value,omitempty"`    // the offending value
+	Excerpt  string   `json:"excerpt,omitempty"`  // the start of the body
+	Minimal  bool     `json:"minimal,omitempty"`  // shrunk by rapid to a minimal input
+	Sequence []string `json:"sequence,omitempty"` // earlier requests the finding depends on (e.g. the pages of a walk)
+}
+
+// Result is a rule's outcome in a run.
+type Result struct {
+	Rule       rules.Rule    `json:"rule"`
+	Status     Status        `json:"status"`
+	Findings   []Finding     `json:"findings,omitempty"`
+	Violations int           `json:"violations"`
+	Reason     string        `json:"reason,omitempty"` // why skipped or cut short
+	Requests   int           `json:"requests"`         // requests sent by the rule's workflow
+	Duration   time.Duration `json:"duration"`
+}
+
+// Engine runs the catalog against one server.
+type Engine struct {
+	cfg     Config
+	c       *contract.Contract
+	cl      *client.Client
+	mu      sync.Mutex
+	results map[string]*Result
+	ran     map[rules.Area]bool
+	corpus  *corpus
+	corpusM sync.Mutex
+	budget  bool // the request budget ran out
+}
+
+// New prepares an engine.
+func New(cfg Config) *Engine {
+	if cfg.Examples <= 0 {
+		cfg.Examples = 30
+	}
+	if cfg.Profile == "" {
+		cfg.Profile = StrictProfile
+	}
+	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{}}
+	for _, r := range rules.Catalog {
+		e.results[r.ID] = &Result{Rule: r, Status: NotRun}
+	}
+	return e
+}
+
+// ErrUnreachable means the server gave no HTTP answer to the first request.
+var ErrUnreachable = errors.New("target unreachable")
+
+// Preflight sends one plain request and reports ErrUnreachable when no HTTP answer came.
+func (e *Engine) Preflight(ctx context.Context) error {
+	obs, err := e.cl.Do(ctx, client.Request{Key: client.Key{Kind: client.KeyValid}}, true)
+	if err != nil {
+		return err
+	}
+	if obs.Err != nil && (obs.Err.Kind == "refused" || obs.Err.Kind == "tls" || obs.Err.Kind == "timeout") {
+		return fmt.Errorf("%w: %s", ErrUnreachable, obs.Err.Msg)
+	}
+	e.inspect(obs, e)
+	return nil
+}
+
+// RunArea runs the workflow of one area (once per engine) and settles the verdicts of its
+// rules, except per-response rules, which Settle closes at the end.
+func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
+	e.mu.Lock()
+	if e.ran[a] {
+		e.mu.Unlock()
+		return
+	}
+	e.ran[a] = true
+	e.mu.Unlock()
+	start, sent := time.Now(), e.cl.Sent()
+	if wf := workflows[a]; wf != nil {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					e.internal(a, fmt.Sprint(r))
+				}
+			}()
+			wf(ctx, e)
+		}()
+	}
+	for _, r := range rules.InArea(a) {
+		e.mu.Lock()
+		res := e.results[r.ID]
+		res.Requests += e.cl.Sent() - sent
+		res.Duration += time.Since(start)
+		e.mu.Unlock()
+	}
+}
+
+// RunAll runs every area, two at a time, then settles every verdict.
+func (e *Engine) RunAll(ctx context.Context) {
+	areas := rules.Areas()
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for _, a := range areas {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			e.RunArea(ctx, a)
+		}()
+	}
+	wg.Wait()
+}
+
+// Result returns the verdict of one rule so far; rules that found nothing pass once their area ran.
+func (e *Engine) Result(id string) Result {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := *e.results[id]
+	res.Findings = append([]Finding(nil), res.Findings...)
+	return e.verdict(res)
+}
+
+func (e *Engine) verdict(res Result) Result {
+	switch {
+	case res.Status == Skip, res.Status == Error:
+	case res.Violations > 0 && res.Rule.Level == rules.Strict && e.cfg.Profile == LenientProfile:
+		res.Status = Warn
+	case res.Violations > 0:
+		res.Status = Fail
+	case res.Status == CutOff:
+	case e.ran[res.Rule.Area] || perResponse[res.Rule.ID] && len(e.ran) > 0:
+		res.Status = Pass
+	}
+	return res
+}
+
+// Results returns every rule's verdict in catalog order.
+func (e *Engine) Results() []Result {
+	out := make([]Result, 0, len(rules.Catalog))
+	for _, r := range rules.Catalog {
+		out = append(out, e.Result(r.ID))
+	}
+	return out
+}
+
+// Failed reports whether any rule failed (warnings do not fail).
+func (e *Engine) Failed() bool {
+	for _, r := range e.Results() {
+		if r.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// Fired lists the IDs of rules with violations (failed or warned), sorted.
+func (e *Engine) Fired() []string {
+	var out []string
+	for _, r := range e.Results() {
+		if r.Violations > 0 {
+			out = append(out, r.Rule.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Requests is the number of requests sent.
+func (e *Engine) Requests() int { return e.cl.Sent() }
+
+// add records a finding (the engine is the direct sink).
+func (e *Engine) add(f Finding) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := e.results[f.Rule]
+	if res == nil {
+		panic("engine: finding for unknown rule " + f.Rule)
+	}
+	res.Violations++
+	if len(res.Findings) < maxKept {
+		res.Findings = append(res.Findings, f)
+	}
+}
+
+// skip marks a rule skipped with a reason.
+func (e *Engine) skip(id, reason string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := e.results[id]
+	if res.Violations == 0 {
+		res.Status, res.Reason = Skip, reason
+	}
+}
+
+// internal marks the rules of an area that conform itself failed to run (a bug in conform,
+// never the server's fault): the run cannot be called conformant.
+func (e *Engine) internal(a rules.Area, why string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range rules.InArea(a) {
+		res := e.results[r.ID]
+		res.Status, res.Reason = Error, "conform internal error: "+why
+	}
+}
+
+// cutShort marks a rule whose workflow ran out of budget.
+func (e *Engine) cutShort(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.budget = true
+	res := e.results[id]
+	if res.Status != Skip {
+		res.Status, res.Reason = CutOff, "the request budget ran out before the rule finished"
+	}
+}

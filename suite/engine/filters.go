@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"pgregory.net/rapid"
+
+	"github.com/introw/conform/suite/instant"
+
+	"github.com/introw/conform/suite/client"
+)
+
+// maxFilterPages bounds each filtered walk of the filter property; longer results are checked
+// page by page but not for completeness.
+const maxFilterPages = 6
+
+// filtersWorkflow: random filter combinations, each walked to its end, against the oracle of
+// the unfiltered listing.
+func filtersWorkflow(ctx context.Context, e *Engine) {
+	ids := []string{"FILTER-HONOURED", "FILTER-COMPLETE", "PAGE-FILTERS-KEPT"}
+	c := e.getCorpus(ctx)
+	if c.err != nil {
+		e.stopped(c.err, ids...)
+		return
+	}
+	if !c.complete {
+		for _, id := range ids {
+			e.skip(id, "the unfiltered listing could not be walked to its end, so there is no oracle")
+		}
+		return
+	}
+	if len(e.c.Filters()) == 0 {
+		for _, id := range ids {
+			e.skip(id, "the spec has no filter parameters")
+		}
+		return
+	}
+	if !e.boundarySweep(ctx, c) {
+		return
+	}
+	ok := e.property(ctx, "FILTERS", func(t *rapid.T, x *example) error {
+		r := e.filteredRequest(t, c)
+		return e.checkFiltered(ctx, x, c, r)
+	})
+	if !ok {
+		for _, id := range ids {
+			e.cutShort(id)
+		}
+	}
+}
+
+// filteredRequest draws at least one filter and, sometimes, a page size.
+func (e *Engine) filteredRequest(t *rapid.T, c *corpus) client.Request {
+	for {
+		r := e.validRequest(t, c.pool)
+		if ps := e.c.PageSize(); ps != nil {
+			if v, ok := r.Get(ps.Name); ok {
+				// keep walks short: a page size that needs more than maxFilterPages pages still
+				// gets its pages checked, but larger sizes are drawn more often
+				if n, _ := strconv.Atoi(v); n < 5 && rapid.IntRange(0, 3).Draw(t, "keepSmallLimit") > 0 {
+					r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+				}
+			}
+		}
+		for _, p := range e.c.Filters() {
+			if _, ok := r.Get(p.Name); ok {
+				return r
+			}
+		}
+	}
+}
+
+// checkFiltered walks the filtered listing and compares it with the oracle.
+func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r client.Request) error {
+	limit := e.effectiveLimit(r)
+	want := e.expected(c, r)
+	bound := maxFilterPages
+	if want >= 0 {
+		bound = min(maxFilterPages, terminationBound(want))
+	}
+	w, err := e.walk(ctx, x, x, r, walkOpts{maxPages: bound, limit: limit, check: func(pageNo int, p page, o *client.Observation) {
+		for i, it := range p.items {
+			if e.matches(it, r) != no {
+				continue
+			}
+			rule, where := "FILTER-HONOURED", "the first page"
+			if pageNo > 0 {
+				rule, where = "PAGE-FILTERS-KEPT", fmt.Sprintf("page %d", pageNo+1)
+			}
+			f := e.finding(rule, o, "expected every item on %s to honour %s, got %s=%q that does not (%s)",
+				where, r.String(), e.c.Page.IDField, p.ids[i], e.describeFields(it, r))
+			f.Path, f.Value = fmt.Sprintf("/%s/%d", e.c.Page.DataField, i), p.ids[i]
+			x.add(f)
+			return
+		}
+	}})
+	if err != nil {
+		return err
+	}
+	if w.rejected != nil {
+		if w.rejected.Err == nil && w.rejected.Status != e.c.SuccessStatus() {
+			x.add(e.finding("PARAM-VALID-200", w.rejected, "expected %d for valid filters, got %d", e.c.SuccessStatus(), w.rejected.Status))
+		}
+		return nil
+	}
+	if want == 0 && w.pages == 1 && (len(w.ids) > 0 || !w.done) {
+		// the first page already showed what is wrong; say it in the empty-match terms too
+		x.add(Finding{Rule: "PARAM-EMPTY-MATCH", Message: fmt.Sprintf("expected no items and a null cursor for %s (nothing in the listing matches), got %d items, walk ended %v", r.String(), len(w.ids), w.done),
+			Request: r.String(), Curl: e.cl.Curl(r)})
+	}
+	if !w.done {
+		return nil
+	}
+	missing := e.missing(c, r, w.ids)
+	if len(missing) == 0 {
+		return nil
+	}
+	rule := "FILTER-COMPLETE"
+	if w.pages > 1 {
+		rule = e.blameMissing(ctx, x, r, missing)
+	}
+	x.add(Finding{Rule: rule, Request: r.String(), Curl: e.cl.Curl(r),
+		Message: fmt.Sprintf("expected every item of the unfiltered listing that matches %s, got %d of %d over %d pages; missing %s",
+			r.String(), len(w.ids), len(w.ids)+len(missing), w.pages, describeIDs(missing, 5)), Value: missing[0]})
+	return nil
+}
+
+// blameMissing decides whether items missing from a multi-page walk are the filter's fault
+// (still missing from a single page at the largest page size) or the pagination's.
+func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request, missing []string) string {
+	ps := e.c.PageSize()
+	if ps == nil {
+		return "FILTER-COMPLETE"
+	}
+	one := r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+	o, ok, err := e.send(ctx, x, one)
+	if err != nil || !ok || o.Status != e.c.SuccessStatus() {
+		return "PAGE-COMPLETE"
+	}
+	p := e.readPage(o)
+	got := map[string]bool{}
+	for _, id := range p.ids {
+		got[id] = true
+	}
+	for _, id := range missing {
+		if !got[id] && !p.hasNext {
+			return "FILTER-COMPLETE"
+		}
+	}
+	return "PAGE-COMPLETE"
+}
+
+// missing lists the corpus items that surely match r but are not among ids.
+func (e *Engine) missing(c *corpus, r client.Request, ids []string) []string {
+	got := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		got[id] = true
+	}
+	var out []string
+	for _, id := range c.ids {
+		if !got[id] && e.matches(c.byID[id], r) == yes {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// describeFields shows an item's values of the filtered fields.
+func (e *Engine) describeFields(it map[string]any, r client.Request) string {
+	s := ""
+	for _, p := range e.c.Filters() {
+		if _, ok := r.Get(p.Name); !ok {
+			continue
+		}
+		v, _ := fieldAt(it, p.Field)
+		if s != "" {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s=%v", joinPath(p.Field), v)
+	}
+	return s
+}
+
+func joinPath(p []string) string {
+	out := ""
+	for i, s := range p {
+		if i > 0 {
+			out += "."
+		}
+		out += s
+	}
+	return out
+}
+
+// maxBoundaries bounds the instants the sweep tries per date filter.
+const maxBoundaries = 40
+
+// boundarySweep sends each date filter at exactly the instants the data holds (leap days
+// first), in the forms the pattern admits, at the largest page size: inclusive/exclusive and
+// date-parsing faults show on these boundaries.
+func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
+	ps := e.c.PageSize()
+	for _, p := range e.c.Filters() {
+		is := slices.Clone(c.pool.Instants[p.Name])
+		if len(is) == 0 {
+			continue
+		}
+		slices.SortStableFunc(is, func(a, b instant.Instant) int { return boolRank(leapDay(b)) - boolRank(leapDay(a)) })
+		for i, at := range is[:min(len(is), maxBoundaries)] {
+			digits := []int{-1, 0, len(at.Frac) + 3, len(at.Frac) + 10}[i%4]
+			if digits == -1 && !at.WholeMinute() || digits == 0 && at.Frac != "" {
+				digits = len(at.Frac) + 1
+			}
+			r := base(client.Param{Name: p.Name, Value: at.Format(digits)})
+			if ps != nil {
+				r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+			}
+			if !p.Valid(r.Params[0].Value) {
+				continue
+			}
+			x := &example{}
+			err := e.checkFiltered(ctx, x, c, r)
+			for _, f := range x.findings {
+				e.add(f)
+			}
+			if e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func leapDay(i instant.Instant) bool {
+	t := i.Time()
+	return t.Month() == 2 && t.Day() == 29
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,303 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"pgregory.net/rapid"
+
+	"github.com/introw/conform/generators"
+	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/instant"
+)
+
+// parametersWorkflow: limit bounds, the default limit, valid and invalid values of every
+// parameter, the date pattern, and filters that match nothing.
+func parametersWorkflow(ctx context.Context, e *Engine) {
+	if !e.limitBounds(ctx) || !e.defaultLimit(ctx) {
+		return
+	}
+	if !e.edges(ctx) {
+		return
+	}
+	for _, p := range []struct {
+		id   string
+		prop func(*rapid.T, *example) error
+	}{
+		{"PARAM-VALID-200", e.validCombination(ctx)},
+		{"PARAM-INVALID-422", e.invalidValue(ctx)},
+		{"PARAM-DATE-PATTERN", e.datePattern(ctx)},
+	} {
+		if !e.property(ctx, p.id, p.prop) {
+			e.cutShort(p.id)
+			return
+		}
+	}
+	e.emptyMatch(ctx)
+}
+
+// edges sends, one parameter at a time, the values where faults hide: every enum member and
+// the date edges, each expected to get 200 or 422 as the spec's schema classifies it.
+func (e *Engine) edges(ctx context.Context) bool {
+	for _, p := range e.c.Params {
+		var values []string
+		rule := "PARAM-VALID-200"
+		switch {
+		case len(p.Enum) > 0:
+			values = p.Enum
+		case p.IsDate && p.Pattern != nil:
+			values, rule = generators.DateEdges(), "PARAM-DATE-PATTERN"
+		}
+		for _, v := range values {
+			want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
+			if p.Valid(v) {
+				want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
+			}
+			_, err := e.expectStatus(ctx, e, rule, base(client.Param{Name: p.Name, Value: v}), want, why)
+			if e.stopped(err, rule) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// expectStatus sends r and reports rule when the status is not want.
+func (e *Engine) expectStatus(ctx context.Context, s sink, rule string, r client.Request, want int, why string) (*client.Observation, error) {
+	o, ok, err := e.send(ctx, s, r)
+	if err != nil {
+		return nil, err
+	}
+	if ok && o.Status != want {
+		s.add(e.finding(rule, o, "expected %d for %s, got %d", want, why, o.Status))
+	}
+	return o, nil
+}
+
+func (e *Engine) limitBounds(ctx context.Context) bool {
+	ps := e.c.PageSize()
+	if ps == nil {
+		e.skip("PARAM-LIMIT-BOUNDS", "the spec has no page-size parameter")
+		return true
+	}
+	lo, hi := int(*ps.Minimum), int(*ps.Maximum)
+	for _, c := range []struct {
+		v    int
+		want int
+		why  string
+	}{
+		{lo, e.c.SuccessStatus(), "limit at its minimum"},
+		{hi, e.c.SuccessStatus(), "limit at its maximum"},
+		{lo - 1, e.c.ValidationStatus(), "limit one below its minimum"},
+		{hi + 1, e.c.ValidationStatus(), "limit one above its maximum"},
+	} {
+		o, err := e.expectStatus(ctx, e, "PARAM-LIMIT-BOUNDS", base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
+		if e.stopped(err, "PARAM-LIMIT-BOUNDS") {
+			return false
+		}
+		if o.Status == e.c.SuccessStatus() {
+			if p := e.readPage(o); p.shapeErr == "" && len(p.items) > c.v {
+				e.add(e.finding("PAGE-LIMIT", o, "expected at most %d items, got %d", c.v, len(p.items)))
+			}
+		}
+	}
+	return true
+}
+
+// defaultLimit: omitting limit equals limit=default (same first page).
+func (e *Engine) defaultLimit(ctx context.Context) bool {
+	ps := e.c.PageSize()
+	def, ok := 0, false
+	if ps != nil {
+		def, ok = ps.DefaultInt()
+	}
+	if !ok {
+		e.skip("PARAM-DEFAULT-LIMIT", "the page-size parameter has no default in the spec")
+		return true
+	}
+	without, ok1, err := e.send(ctx, e, base())
+	if e.stopped(err, "PARAM-DEFAULT-LIMIT") {
+		return false
+	}
+	with, ok2, err := e.send(ctx, e, base(client.Param{Name: ps.Name, Value: strconv.Itoa(def)}))
+	if e.stopped(err, "PARAM-DEFAULT-LIMIT") {
+		return false
+	}
+	if !ok1 || !ok2 || without.Status != e.c.SuccessStatus() || with.Status != e.c.SuccessStatus() {
+		return true
+	}
+	a, b := e.readPage(without), e.readPage(with)
+	if a.shapeErr != "" || b.shapeErr != "" {
+		return true
+	}
+	if len(a.items) > def {
+		e.add(e.finding("PAGE-LIMIT", without, "expected at most the default %d items without limit, got %d", def, len(a.items)))
+	}
+	sa, sb := slices.Clone(a.ids), slices.Clone(b.ids)
+	slices.Sort(sa)
+	slices.Sort(sb)
+	if !slices.Equal(sa, sb) || a.hasNext != b.hasNext {
+		f := e.finding("PARAM-DEFAULT-LIMIT", without, "expected the same first page as %s=%d (%d items, next cursor %v), got %d items (next cursor %v)",
+			ps.Name, def, len(b.ids), b.hasNext, len(a.ids), a.hasNext)
+		f.Sequence = []string{e.cl.Curl(with.Request), e.cl.Curl(without.Request)}
+		e.add(f)
+	}
+	return true
+}
+
+// validRequest draws a request of valid values: any subset of the filters, a page size or none.
+func (e *Engine) validRequest(t *rapid.T, pool generators.Pool) client.Request {
+	r := base()
+	for _, p := range e.c.Params {
+		if p.Role == contract.RoleCursor || !rapid.Bool().Draw(t, "use "+p.Name) {
+			continue
+		}
+		r = r.With(p.Name, generators.Valid(&p, pool).Draw(t, p.Name))
+	}
+	return r
+}
+
+func (e *Engine) validCombination(ctx context.Context) func(*rapid.T, *example) error {
+	pool := e.getCorpus(ctx).pool
+	return func(t *rapid.T, x *example) error {
+		r := e.validRequest(t, pool)
+		_, err := e.expectStatus(ctx, x, "PARAM-VALID-200", r, e.c.SuccessStatus(), "valid parameter values")
+		return err
+	}
+}
+
+func (e *Engine) invalidValue(ctx context.Context) func(*rapid.T, *example) error {
+	var candidates []*contract.Param
+	for i := range e.c.Params {
+		if generators.HasInvalid(&e.c.Params[i]) {
+			candidates = append(candidates, &e.c.Params[i])
+		}
+	}
+	pool := e.getCorpus(ctx).pool
+	return func(t *rapid.T, x *example) error {
+		if len(candidates) == 0 {
+			t.Skip("no parameter has invalid values")
+		}
+		bad := rapid.SampledFrom(candidates).Draw(t, "parameter")
+		r := e.validRequest(t, pool).Without(bad.Name)
+		r = r.With(bad.Name, generators.Invalid(bad).Draw(t, "invalid "+bad.Name))
+		_, err := e.expectStatus(ctx, x, "PARAM-INVALID-422", r, e.c.ValidationStatus(), bad.Name+" outside its schema")
+		return err
+	}
+}
+
+func (e *Engine) datePattern(ctx context.Context) func(*rapid.T, *example) error {
+	var dates []*contract.Param
+	for i := range e.c.Params {
+		if p := &e.c.Params[i]; p.IsDate && p.Pattern != nil {
+			dates = append(dates, p)
+		}
+	}
+	return func(t *rapid.T, x *example) error {
+		if len(dates) == 0 {
+			t.Skip("no date parameter")
+		}
+		p := rapid.SampledFrom(dates).Draw(t, "parameter")
+		v := generators.DateValue().Draw(t, p.Name)
+		want, why := e.c.ValidationStatus(), p.Name+" outside the spec's pattern"
+		if p.Valid(v) {
+			want, why = e.c.SuccessStatus(), p.Name+" matching the spec's pattern"
+		}
+		_, err := e.expectStatus(ctx, x, "PARAM-DATE-PATTERN", base(client.Param{Name: p.Name, Value: v}), want, why)
+		return err
+	}
+}
+
+// emptyMatch sends filters the data cannot match (an unknown value, a bound past the data) and
+// expects 200 with no items and a null cursor.
+func (e *Engine) emptyMatch(ctx context.Context) {
+	const id = "PARAM-EMPTY-MATCH"
+	c := e.getCorpus(ctx)
+	if !c.complete {
+		e.skip(id, "the unfiltered listing could not be walked to its end")
+		return
+	}
+	var probes []client.Request
+	for _, p := range e.c.Filters() {
+		switch {
+		case p.Role == contract.RoleEquals && len(p.Enum) == 0:
+			v, ok := exampleOf(generators.Unknown(p, c.pool.Values[p.Name]), e.cfg.Seed)
+			if ok {
+				probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
+			}
+		case p.Role == contract.RoleAtLeast || p.Role == contract.RoleAtMost:
+			is := c.pool.Instants[p.Name]
+			if len(is) == 0 {
+				continue
+			}
+			edge := slices.MaxFunc(is, instant.Compare)
+			shift := int64(86400)
+			if p.Role == contract.RoleAtMost {
+				edge, shift = slices.MinFunc(is, instant.Compare), -86400
+			}
+			v := instant.Instant{Sec: edge.Sec + shift}.Format(0)
+			if p.Valid(v) {
+				probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
+			}
+		case p.Role == contract.RoleEquals:
+			for _, v := range p.Enum {
+				r := base(client.Param{Name: p.Name, Value: v})
+				if e.expected(c, r) == 0 {
+					probes = append(probes, r)
+					break
+				}
+			}
+		}
+	}
+	for _, r := range probes {
+		if n := e.expected(c, r); n != 0 {
+			continue
+		}
+		o, ok, err := e.send(ctx, e, r)
+		if e.stopped(err, id) {
+			return
+		}
+		if ok {
+			e.checkEmpty(e, o)
+		}
+	}
+}
+
+// checkEmpty reports PARAM-EMPTY-MATCH unless o is 200 with no items and a null cursor.
+func (e *Engine) checkEmpty(s sink, o *client.Observation) {
+	if o.Status != e.c.SuccessStatus() {
+		s.add(e.finding("PARAM-EMPTY-MATCH", o, "expected %d with an empty page for a filter that matches nothing, got %d", e.c.SuccessStatus(), o.Status))
+		return
+	}
+	p := e.readPage(o)
+	if p.shapeErr == "" && (len(p.items) > 0 || p.hasNext) {
+		s.add(e.finding("PARAM-EMPTY-MATCH", o, "expected no items and a null %s for a filter that matches nothing, got %d items and cursor %v",
+			e.c.Page.CursorField, len(p.items), p.hasNext))
+	}
+}
+
+// expected counts the corpus items a request's filters surely match (-1 when unsure for some).
+func (e *Engine) expected(c *corpus, r client.Request) int {
+	n := 0
+	for _, id := range c.ids {
+		switch e.matches(c.byID[id], r) {
+		case yes:
+			n++
+		case unsure:
+			return -1
+		}
+	}
+	return n
+}
+
+// exampleOf draws one value from a generator, deterministically from the seed.
+func exampleOf(g *rapid.Generator[string], seed uint64) (v string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return g.Example(int(seed % (1 << 31))), true
+}

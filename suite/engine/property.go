@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"pgregory.net/rapid"
+
+	"github.com/introw/conform/suite/client"
+)
+
+var rapidOnce sync.Once
+
+// ConfigureRapid sets rapid's process-wide knobs once: examples per property, the seed that
+// makes a run replayable, a short shrink time (every shrink step is HTTP traffic), and no fail
+// files. rapid reads them from its flags; we set them before any property runs.
+func ConfigureRapid(seed uint64, examples int) {
+	rapidOnce.Do(func() {
+		for name, v := range map[string]string{
+			"rapid.checks":     strconv.Itoa(examples),
+			"rapid.seed":       strconv.FormatUint(seed, 10),
+			"rapid.shrinktime": "4s",
+			"rapid.nofailfile": "true",
+		} {
+			if f := flag.Lookup(name); f != nil {
+				_ = f.Value.Set(v)
+			}
+		}
+	})
+}
+
+// example collects the findings of one run of a property.
+type example struct {
+	findings []Finding
+	steps    []string
+}
+
+func (x *example) add(f Finding) { x.findings = append(x.findings, f) }
+
+// errStop ends a property run without counting it (the budget ran out or the run was cancelled).
+var errStop = errors.New("stop")
+
+// property runs prop as a rapid property. Each run reports to its own example; a run with
+// findings fails, rapid shrinks it, and the findings of the minimal failing run (rapid runs it
+// last) are recorded as the rule's evidence. It returns false when the budget ran out.
+func (e *Engine) property(ctx context.Context, name string, prop func(t *rapid.T, x *example) error) bool {
+	var last *example
+	stopped := false
+	tb := &quietTB{name: name}
+	rapid.Check(tb, func(t *rapid.T) {
+		x := &example{}
+		err := prop(t, x)
+		if err != nil {
+			stopped = stopped || errors.Is(err, client.ErrBudget) || ctx.Err() != nil
+			t.Skip("stopped: " + err.Error())
+		}
+		if len(x.findings) > 0 {
+			last = x
+			t.Fatalf("%s", x.findings[0].Message)
+		}
+	})
+	if last != nil {
+		for _, f := range last.findings {
+			f.Minimal = true
+			if len(last.steps) > 1 {
+				f.Sequence = last.steps
+			}
+			e.add(f)
+		}
+	}
+	return !stopped
+}
+
+// quietTB is the testing.TB rapid reports to: it records rather than fails, so rapid can
+// finish shrinking; the engine reads the outcome from the examples instead.
+type quietTB struct {
+	name   string
+	failed bool
+	mu     sync.Mutex
+	logs   []string
+}
+
+func (q *quietTB) Helper()      {}
+func (q *quietTB) Name() string { return q.name }
+func (q *quietTB) Logf(format string, args ...any) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.logs) < 50 {
+		q.logs = append(q.logs, fmt.Sprintf(format, args...))
+	}
+}
+func (q *quietTB) Log(args ...any)                   { q.Logf("%s", fmt.Sprint(args...)) }
+func (q *quietTB) Skipf(format string, args ...any)  { q.Logf(format, args...) }
+func (q *quietTB) Skip(args ...any)                  { q.Log(args...) }
+func (q *quietTB) SkipNow()                          {}
+func (q *quietTB) Errorf(format string, args ...any) { q.failed = true; q.Logf(format, args...) }
+func (q *quietTB) Error(args ...any)                 { q.failed = true; q.Log(args...) }
+func (q *quietTB) Fatalf(format string, args ...any) { q.failed = true; q.Logf(format, args...) }
+func (q *quietTB) Fatal(args ...any)                 { q.failed = true; q.Log(args...) }
+func (q *quietTB) FailNow()                          { q.failed = true }
+func (q *quietTB) Fail()                             { q.failed = true }
+func (q *quietTB) Failed() bool                      { return q.failed }

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/introw/conform/suite/client"
+)
+
+// walkResult is what following nextCursor from a first request produced.
+type walkResult struct {
+	ids      []string         // every item id, in the order returned
+	items    []map[string]any // every item
+	pageOf   []int            // the page (0-based) each item came from
+	pages    int
+	done     bool // a page with a null cursor ended the walk
+	rejected *client.Observation
+}
+
+// walkOpts bounds a walk and says what to check on the way.
+type walkOpts struct {
+	maxPages int                                             // stop after this many pages (done stays false)
+	limit    int                                             // the effective page size (the request's limit or the default)
+	check    func(pageNo int, p page, o *client.Observation) // per-page rule checks (may be nil)
+}
+
+// walk sends the first request and follows nextCursor. It reports PAGE-TERMINATES,
+// PAGE-NO-DUPLICATES and PAGE-LIMIT findings to s; it returns an error only when the budget
+// or the context ends it.
+func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Request, opts walkOpts) (walkResult, error) {
+	var w walkResult
+	seenCursor := map[string]bool{}
+	seenID := map[string]bool{}
+	cursorName := ""
+	if c := e.c.Cursor(); c != nil {
+		cursorName = c.Name
+	}
+	req := first
+	for w.pages < opts.maxPages {
+		o, err := e.cl.Do(ctx, req, true)
+		if err != nil {
+			return w, err
+		}
+		if x != nil {
+			x.steps = append(x.steps, e.cl.Curl(req))
+		}
+		if !e.inspect(o, s) || o.Status != e.c.SuccessStatus() {
+			w.rejected = o
+			return w, nil
+		}
+		p := e.readPage(o)
+		if p.shapeErr != "" {
+			w.rejected = o
+			return w, nil
+		}
+		if opts.limit > 0 && len(p.items) > opts.limit {
+			s.add(e.finding("PAGE-LIMIT", o, "expected at most %d items on a page, got %d", opts.limit, len(p.items)))
+		}
+		for _, id := range p.ids {
+			if seenID[id] {
+				f := e.finding("PAGE-NO-DUPLICATES", o, "expected each item once in a walk, got %s=%q again on page %d", e.c.Page.IDField, id, w.pages+1)
+				f.Value = id
+				s.add(f)
+			}
+			seenID[id] = true
+		}
+		if opts.check != nil {
+			opts.check(w.pages, p, o)
+		}
+		w.ids = append(w.ids, p.ids...)
+		w.items = append(w.items, p.items...)
+		for range p.ids {
+			w.pageOf = append(w.pageOf, w.pages)
+		}
+		w.pages++
+		if !p.hasNext {
+			w.done = true
+			return w, nil
+		}
+		if cursorName == "" {
+			return w, nil
+		}
+		if seenCursor[p.cursor] {
+			s.add(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages))
+			return w, nil
+		}
+		seenCursor[p.cursor] = true
+		req = first.With(cursorName, p.cursor)
+	}
+	return w, nil
+}
+
+// terminationBound is how many pages a walk over n expected items may take: every page may
+// hold fewer than limit items, so allow one page per item plus slack.
+func terminationBound(n int) int { return n + 3 }
+
+func short(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// effectiveLimit is the page size a request asks for (its limit or the spec's default).
+func (e *Engine) effectiveLimit(r client.Request) int {
+	ps := e.c.PageSize()
+	if ps == nil {
+		return 0
+	}
+	if v, ok := r.Get(ps.Name); ok {
+		n, _ := strconv.Atoi(v)
+		return n
+	}
+	d, _ := ps.DefaultInt()
+	return d
+}
+
+func describeIDs(ids []string, n int) string {
+	if len(ids) > n {
+		return fmt.Sprintf("%q and %d more", ids[:n], len(ids)-n)
+	}
+	return fmt.Sprintf("%q", ids)
+}

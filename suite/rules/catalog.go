@@ -1,0 +1,164 @@
+// Package rules is the catalog: every check conform applies is a named rule with an ID, a level,
+// labels, what it asserts, the spec clause it enforces and the fixture variant that proves it
+// detects a fault. Rule IDs are a public interface (users' baselines and CI scripts name them):
+// never rename or reuse one.
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Level says in which profiles a failing rule fails the run.
+type Level string
+
+const (
+	// Lenient rules hold in every profile: a violation always fails the run.
+	Lenient Level = "lenient"
+	// Strict rules fail the run in the strict profile (the default) and only warn in lenient.
+	Strict Level = "strict"
+)
+
+// Area groups rules by workflow; each area is a Ginkgo label and a spec file in suite/.
+type Area string
+
+// The areas, in the order the suite runs them.
+const (
+	Auth       Area = "auth"
+	Parameters Area = "parameters"
+	Filters    Area = "filters"
+	Pagination Area = "pagination"
+	RateLimits Area = "ratelimits"
+	Schema     Area = "schema"
+	Transport  Area = "transport"
+)
+
+// Rule is one documented check.
+type Rule struct {
+	ID      string
+	Area    Area
+	Level   Level
+	Asserts string // what the rule asserts, one sentence
+	Clause  string // where the spec says so: a JSON pointer into openapi.json (or "DEVELOPERS.md: ..." for a settled reading)
+	Variant string // the fixture variant that proves the rule catches a fault
+	Needs   string // an environment variable the rule needs ("" when none)
+}
+
+// Labels are the rule's Ginkgo labels: its area and its level.
+func (r Rule) Labels() []string { return []string{string(r.Area), string(r.Level)} }
+
+const op = "#/paths/~1api~1v1~1payouts/get"
+
+// Catalog is the golden list of rules, in run order.
+var Catalog = []Rule{
+	{ID: "AUTH-MISSING-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401",
+		Asserts: "A request without the API key header gets 401 (never 200 or a payout).", Variant: "auth-missing-key-allowed"},
+	{ID: "AUTH-INVALID-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401",
+		Asserts: "A request with an invalid key (random, or the valid key's prefix with other characters) gets 401.", Variant: "auth-prefix-key-accepted"},
+	{ID: "AUTH-REVOKED-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401", Needs: "CONFORM_REVOKED_KEY",
+		Asserts: "A revoked key gets 401.", Variant: "auth-revoked-accepted"},
+	{ID: "AUTH-NO-SCOPE", Area: Auth, Level: Lenient, Clause: op + "/responses/403", Needs: "CONFORM_NO_SCOPE_KEY",
+		Asserts: "A key without commissions:read gets 403.", Variant: "auth-noscope-401"},
+
+	{ID: "PARAM-VALID-200", Area: Parameters, Level: Lenient, Clause: op + "/parameters",
+		Asserts: "Every combination of valid parameter values (generated from the schemas) gets 200.", Variant: "param-no-seconds-rejected"},
+	{ID: "PARAM-INVALID-422", Area: Parameters, Level: Lenient, Clause: op + "/responses/422",
+		Asserts: "A parameter that fails its schema (limit out of range or not an integer, stage outside the enum incl. wrong case, a date outside the pattern) gets 422.", Variant: "param-stage-case-insensitive"},
+	{ID: "PARAM-LIMIT-BOUNDS", Area: Parameters, Level: Lenient, Clause: op + "/parameters/0/schema",
+		Asserts: "limit at its minimum and maximum gets 200; one below the minimum and one above the maximum get 422.", Variant: "param-limit-max-rejected"},
+	{ID: "PARAM-DATE-PATTERN", Area: Parameters, Level: Lenient, Clause: op + "/parameters/4/schema/pattern",
+		Asserts: "Date parameters follow the spec's pattern: every form it admits (no seconds, any fraction, leap days) gets 200, every form it refuses (offsets, Feb 29 of non-leap years incl. 2100) gets 422.", Variant: "param-2100-leap-accepted"},
+	{ID: "PARAM-EMPTY-MATCH", Area: Parameters, Level: Lenient, Clause: "DEVELOPERS.md: a valid filter that matches nothing",
+		Asserts: "A valid filter that matches nothing gets 200 with an empty data array and a null nextCursor.", Variant: "param-empty-match-404"},
+	{ID: "PARAM-DEFAULT-LIMIT", Area: Parameters, Level: Lenient, Clause: op + "/parameters/0/schema/default",
+		Asserts: "Omitting limit gives the same first page as limit set to its default.", Variant: "param-default-limit-20"},
+
+	{ID: "FILTER-HONOURED", Area: Filters, Level: Lenient, Clause: op + "/parameters",
+		Asserts: "Every item on the first page honours every filter (stage and partnerId equal; periodStart on or after; periodEnd on or before, compared as instants).", Variant: "filter-stage-ignored"},
+	{ID: "FILTER-COMPLETE", Area: Filters, Level: Lenient, Clause: op + "/parameters",
+		Asserts: "No item of the unfiltered listing that matches the filters is missing from the filtered listing.", Variant: "filter-period-start-exclusive"},
+
+	{ID: "PAGE-LIMIT", Area: Pagination, Level: Lenient, Clause: op + "/parameters/0",
+		Asserts: "A page holds at most limit items (the default when limit is omitted).", Variant: "page-limit-plus-one"},
+	{ID: "PAGE-TERMINATES", Area: Pagination, Level: Lenient, Clause: "#/components/schemas/ListPayoutsResponse/properties/pagination",
+		Asserts: "Following nextCursor ends with null within a bounded number of pages and never returns a cursor already followed.", Variant: "page-cursor-cycle"},
+	{ID: "PAGE-NO-DUPLICATES", Area: Pagination, Level: Lenient, Clause: "#/components/schemas/ListPayoutsResponse/properties/pagination",
+		Asserts: "A walk over all pages yields no item twice.", Variant: "page-overlap"},
+	{ID: "PAGE-COMPLETE", Area: Pagination, Level: Lenient, Clause: "#/components/schemas/ListPayoutsResponse/properties/pagination",
+		Asserts: "Walks at different limits yield the same set of items: no item skipped, nextCursor null only on the last page.", Variant: "page-skip-one"},
+	{ID: "PAGE-FILTERS-KEPT", Area: Pagination, Level: Lenient, Clause: op + "/parameters/1",
+		Asserts: "Items on later pages still honour the filters of the first request.", Variant: "page-filters-dropped"},
+	{ID: "PAGE-FOREIGN-CURSOR", Area: Pagination, Level: Lenient, Clause: "DEVELOPERS.md: a cursor the server never issued",
+		Asserts: "A cursor the server never issued gets a 4xx (or 200 with no items), never a 5xx or a page of data.", Variant: "page-foreign-cursor-500"},
+
+	{ID: "RATE-HEADERS-PRESENT", Area: RateLimits, Level: Strict, Clause: op + "/responses/200/headers",
+		Asserts: "200 responses carry both documented rate-limit headers.", Variant: "rate-headers-missing"},
+	{ID: "RATE-HEADERS-FORMAT", Area: RateLimits, Level: Lenient, Clause: op + "/responses/200/headers",
+		Asserts: "On 200, rate-limit headers are strings of decimal digits and remaining <= limit.", Variant: "rate-remaining-above-limit"},
+	{ID: "RATE-DECREASING", Area: RateLimits, Level: Lenient, Clause: op + "/responses/200/headers",
+		Asserts: "Across consecutive requests within a minute the remaining count decreases (one window reset tolerated).", Variant: "rate-remaining-static"},
+	{ID: "RATE-429-ON-EXHAUSTION", Area: RateLimits, Level: Lenient, Clause: op + "/responses/429", Needs: "CONFORM_RATE_LIMIT_KEY",
+		Asserts: "Exhausting the rate-limit key's per-minute allowance gets 429 with the error envelope.", Variant: "rate-never-limited"},
+
+	{ID: "STATUS-NO-5XX", Area: Schema, Level: Lenient, Clause: "DEVELOPERS.md: 5xx is never acceptable",
+		Asserts: "No request a client can send gets a 5xx.", Variant: "status-500-on-limit-max"},
+	{ID: "STATUS-DOCUMENTED", Area: Schema, Level: Lenient, Clause: op + "/responses",
+		Asserts: "Every status is one the operation documents (where the contract leaves the status open, any non-5xx is accepted).", Variant: "status-400-for-invalid"},
+	{ID: "SCHEMA-CONTENT-TYPE", Area: Schema, Level: Lenient, Clause: op + "/responses",
+		Asserts: "Responses with a documented body are application/json (charset optional).", Variant: "schema-text-plain"},
+	{ID: "SCHEMA-BODY", Area: Schema, Level: Lenient, Clause: op + "/responses",
+		Asserts: "Every response body is JSON that validates against the spec's schema for its status.", Variant: "schema-amount-number-deep"},
+
+	{ID: "TRANSPORT-ANSWER", Area: Transport, Level: Lenient, Clause: "RFC 9110",
+		Asserts: "Every request gets a complete HTTP answer within the timeout and the body cap (no hang, reset, redirect or oversize body).", Variant: "transport-hang"},
+}
+
+// Lookup returns the rule with an ID.
+func Lookup(id string) (Rule, bool) {
+	i := slices.IndexFunc(Catalog, func(r Rule) bool { return r.ID == id })
+	if i < 0 {
+		return Rule{}, false
+	}
+	return Catalog[i], true
+}
+
+// MustLookup returns the rule with an ID and panics on a typo (a programming error).
+func MustLookup(id string) Rule {
+	r, ok := Lookup(id)
+	if !ok {
+		panic(fmt.Sprintf("rules: no rule %q in the catalog", id))
+	}
+	return r
+}
+
+// Line renders the rule as one catalog line: ID, level, labels, what it asserts, clause, variant.
+func (r Rule) Line() string {
+	return fmt.Sprintf("%-22s %-7s %-10s %s [%s] (proved by %s)", r.ID, r.Level, r.Area, r.Asserts, r.Clause, r.Variant)
+}
+
+// Areas lists the areas in run order.
+func Areas() []Area {
+	return []Area{Auth, Parameters, Filters, Pagination, RateLimits, Schema, Transport}
+}
+
+// InArea lists the rules of an area in catalog order.
+func InArea(a Area) []Rule {
+	var out []Rule
+	for _, r := range Catalog {
+		if r.Area == a {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Markdown renders the catalog as a Markdown table (for README and reports).
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| ID | level | area | asserts | spec clause | proved by variant |\n|---|---|---|---|---|---|\n")
+	for _, r := range Catalog {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | `%s` | `%s` |\n", r.ID, r.Level, r.Area, r.Asserts, r.Clause, r.Variant)
+	}
+	return b.String()
+}

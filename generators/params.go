@@ -170,3 +170,17 @@ func invalidCandidate(p *contract.Param) *rapid.Generator[string] {
 	}
 	return rapid.StringMatching(`[a-zA-Z0-9]{1,80}`)
 }
+
+// OddStrings lists valid values of a free-form string parameter with the characters and sizes
+// servers tend to mishandle: dashes, dots, tildes, spaces, non-ASCII letters, digits only, a
+// long value. The spec says only "string", so each is valid (those the schema refuses are
+// dropped).
+func OddStrings(p *contract.Param) []string {
+	var out []string
+	for _, s := range []string{"ptn-with-dash", "ptn.with.dot", "ptn~tilde", "ptn with space", "ptnüñï漢", "1234567890", strings.Repeat("p", 200), "PTN_UPPER", "a"} {
+		if p.Valid(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -12,17 +12,31 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // ErrBudget is returned once the run's request budget is spent.
 var ErrBudget = errors.New("request budget exhausted")
+
+// ErrGaveUp is returned once MaxFailures requests in a row got no usable answer (no complete
+// HTTP answer, or a body over the cap): a server that hangs, drips or streams forever is not
+// fed the rest of the budget at one timeout per request. It wraps ErrBudget, so every caller
+// that stops on the budget stops on it too.
+var ErrGaveUp = fmt.Errorf("%w: the server gave no usable answer to too many requests in a row", ErrBudget)
+
+// DefaultMaxFailures is Config.MaxFailures when unset.
+const DefaultMaxFailures = 10
+
+// maxHeaderBytes caps the response headers the transport reads (Go's default is 10 MB).
+const maxHeaderBytes = 1 << 20
 
 // Config configures the client.
 type Config struct {
@@ -37,6 +51,7 @@ type Config struct {
 	Insecure    bool          // skip TLS verification
 	CACert      string        // PEM file of extra CAs
 	MaxBackoff  time.Duration // longest wait on a 429 before retrying (0: 65s)
+	MaxFailures int           // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
 }
 
 // Client sends requests and records observations.
@@ -48,9 +63,12 @@ type Client struct {
 	pace    sync.Mutex
 	next    time.Time
 	waiting atomic.Int64 // nanoseconds spent waiting out 429s
+	failing atomic.Int64 // requests in a row without a usable answer
 }
 
-// New builds the client. It never follows redirects.
+// New builds the client. It never follows redirects (a 3xx is recorded as it came, and nothing
+// is sent to its Location), asks for gzip and inflates transparently (the body cap applies to
+// the inflated bytes), and bounds every request, body included, by Timeout.
 func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -60,6 +78,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 65 * time.Second
+	}
+	if cfg.MaxFailures <= 0 {
+		cfg.MaxFailures = DefaultMaxFailures
 	}
 	tlsCfg := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // opt-in, loud in the CLI
 	if cfg.CACert != "" {
@@ -77,14 +98,15 @@ func New(cfg Config) (*Client, error) {
 		tlsCfg.RootCAs = pool
 	}
 	tr := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       tlsCfg,
-		TLSHandshakeTimeout:   cfg.Timeout,
-		ResponseHeaderTimeout: cfg.Timeout,
-		MaxIdleConns:          16,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       30 * time.Second,
+		Proxy:                  nil,
+		DialContext:            (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:        tlsCfg,
+		TLSHandshakeTimeout:    cfg.Timeout,
+		ResponseHeaderTimeout:  cfg.Timeout,
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		MaxIdleConns:           16,
+		MaxIdleConnsPerHost:    16,
+		IdleConnTimeout:        30 * time.Second,
 	}
 	return &Client{cfg: cfg, http: &http.Client{
 		Transport: tr,
@@ -161,14 +183,22 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	if c.cfg.MaxRequests > 0 && c.sent.Load() >= int64(c.cfg.MaxRequests) {
 		return nil, ErrBudget
 	}
+	if c.failing.Load() >= int64(c.cfg.MaxFailures) {
+		return nil, ErrGaveUp
+	}
 	if err := c.pacing(ctx); err != nil {
 		return nil, err
 	}
 	u := *c.cfg.BaseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + c.cfg.Path
 	u.RawQuery = r.Query()
+	// one deadline for the whole exchange: connect, TLS, headers and every byte of the body
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	var connected atomic.Bool // a connection to the server was made (TCP and TLS)
+	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+	})
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
@@ -186,8 +216,9 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		obs.Err = transportError(err)
+		obs.Err = transportError(err, connected.Load())
 		obs.Elapsed = time.Since(start)
+		c.failing.Add(1)
 		return obs, nil
 	}
 	defer resp.Body.Close()
@@ -198,14 +229,20 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		obs.Err = transportError(err)
-	}
-	if int64(len(body)) > c.cfg.MaxBody {
-		body = body[:c.cfg.MaxBody]
-		obs.Truncated = true
+		obs.Err = transportError(err, true)
 	}
 	obs.Body = body
-	obs.decode()
+	if int64(len(body)) > c.cfg.MaxBody {
+		obs.Body, obs.Truncated = body[:c.cfg.MaxBody:c.cfg.MaxBody], true
+		obs.JSONErr = fmt.Errorf("body cut at the %d-byte cap", c.cfg.MaxBody) // a cut body is not worth parsing
+	} else {
+		obs.decode()
+	}
+	if obs.Err != nil || obs.Truncated {
+		c.failing.Add(1)
+	} else {
+		c.failing.Store(0)
+	}
 	return obs, nil
 }
 
@@ -228,28 +265,67 @@ func (c *Client) Curl(r Request) string { return r.Curl(c.cfg.BaseURL, c.cfg.Pat
 
 // TransportError is a request that got no complete HTTP answer.
 type TransportError struct {
-	Kind string // "timeout", "refused", "reset", "tls", "protocol", "other"
+	// Kind says what went wrong:
+	//   - "timeout": no complete answer within Timeout (the connection could not be made in
+	//     time, or the server hung or dripped its headers or body)
+	//   - "refused": no connection (refused, unknown host, no route)
+	//   - "reset": the connection broke or ended before the answer was complete (a reset, or a
+	//     close before the declared Content-Length or the last chunk)
+	//   - "tls": the TLS handshake or the certificate failed
+	//   - "protocol": what came back is not HTTP/1.1 (garbage, a malformed status line or header)
+	//   - "other": anything else
+	Kind string
 	Msg  string
+	// Connected is true when a connection to the server was made (TCP, and TLS for https)
+	// before the failure: the server is there and misbehaved. False means conform never
+	// reached it.
+	Connected bool
 }
 
 func (e *TransportError) Error() string { return e.Kind + ": " + e.Msg }
 
-func transportError(err error) *TransportError {
+// Unreachable reports whether the failure means the target cannot be certified at all (exit 3)
+// rather than a server answering badly (a TRANSPORT-ANSWER violation): no connection could be
+// made, or the TLS handshake or certificate failed.
+func (e *TransportError) Unreachable() bool {
+	return e != nil && (!e.Connected || e.Kind == "refused" || e.Kind == "tls")
+}
+
+// transportError classifies a failed exchange; connected says whether a connection was made.
+func transportError(err error, connected bool) *TransportError {
 	msg := err.Error()
-	var ne net.Error
+	lower := strings.ToLower(msg)
+	var (
+		ne      net.Error
+		dnsErr  *net.DNSError
+		certErr *tls.CertificateVerificationError
+		recErr  tls.RecordHeaderError
+		alert   tls.AlertError
+		unknown x509.UnknownAuthorityError
+		invalid x509.CertificateInvalidError
+		host    x509.HostnameError
+	)
+	kind := "other"
 	switch {
 	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
-		return &TransportError{"timeout", msg}
-	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
-		return &TransportError{"refused", msg}
-	case strings.Contains(msg, "reset"), strings.Contains(msg, "EOF"), strings.Contains(msg, "broken pipe"):
-		return &TransportError{"reset", msg}
-	case strings.Contains(msg, "tls"), strings.Contains(msg, "x509"), strings.Contains(msg, "certificate"):
-		return &TransportError{"tls", msg}
-	case strings.Contains(msg, "malformed"), strings.Contains(msg, "HTTP"):
-		return &TransportError{"protocol", msg}
+		kind = "timeout"
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH), strings.Contains(lower, "connection refused"), strings.Contains(lower, "no such host"):
+		kind = "refused"
+	case errors.As(err, &certErr), errors.As(err, &recErr), errors.As(err, &alert), errors.As(err, &unknown),
+		errors.As(err, &invalid), errors.As(err, &host), strings.Contains(lower, "tls:"), strings.Contains(lower, "x509:"):
+		kind = "tls"
+	case strings.Contains(lower, "malformed"), strings.Contains(lower, "bad status"), strings.Contains(lower, "invalid header"),
+		strings.Contains(lower, "invalid content-length"):
+		kind = "protocol"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, io.EOF), strings.Contains(lower, "reset"), strings.Contains(lower, "eof"), strings.Contains(lower, "broken pipe"):
+		kind = "reset"
 	}
-	return &TransportError{"other", msg}
+	if kind == "refused" {
+		connected = false
+	}
+	return &TransportError{Kind: kind, Msg: msg, Connected: connected}
 }
 
 // Observation is one exchange: the request, the response and its body decoded once.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/introw/conform/generators"
@@ -45,6 +46,10 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 	w, err := e.walk(ctx, e, nil, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
 	c.err = err
 	c.ids, c.complete = w.ids, w.done && err == nil
+	if err == nil && w.rejected == nil && !w.done && !w.cycled {
+		e.add(Finding{Rule: "PAGE-TERMINATES", Request: req.String(), Curl: e.cl.Curl(req),
+			Message: fmt.Sprintf("expected a null nextCursor within %d pages of the unfiltered listing, got a cursor on every page", w.pages)})
+	}
 	for i, id := range w.ids {
 		if _, dup := c.byID[id]; !dup {
 			c.byID[id] = w.items[i]

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"pgregory.net/rapid"
 
-	"github.com/introw/conform/suite/instant"
-
 	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/instant"
 )
 
 // maxFilterPages bounds each filtered walk of the filter property; longer results are checked
@@ -38,7 +39,7 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 		}
 		return
 	}
-	if !e.boundarySweep(ctx, c) {
+	if !e.valueSweep(ctx, c) || !e.boundarySweep(ctx, c) {
 		return
 	}
 	ok := e.property(ctx, "FILTERS", func(t *rapid.T, x *example) error {
@@ -101,8 +102,12 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 		return err
 	}
 	if w.rejected != nil {
-		if w.rejected.Err == nil && w.rejected.Status != e.c.SuccessStatus() {
-			x.add(e.finding("PARAM-VALID-200", w.rejected, "expected %d for valid filters, got %d", e.c.SuccessStatus(), w.rejected.Status))
+		if o := w.rejected; o.Err == nil && o.Status != e.c.SuccessStatus() {
+			if want == 0 {
+				x.add(e.finding("PARAM-EMPTY-MATCH", o, "expected %d with an empty page for valid filters that match nothing, got %d", e.c.SuccessStatus(), o.Status))
+			} else {
+				x.add(e.finding("PARAM-VALID-200", o, "expected %d for valid filters, got %d", e.c.SuccessStatus(), o.Status))
+			}
 		}
 		return nil
 	}
@@ -120,7 +125,7 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 	}
 	rule := "FILTER-COMPLETE"
 	if w.pages > 1 {
-		rule = e.blameMissing(ctx, x, r, missing)
+		rule = e.blameMissing(ctx, x, r, missing, want)
 	}
 	x.add(Finding{Rule: rule, Request: r.String(), Curl: e.cl.Curl(r),
 		Message: fmt.Sprintf("expected every item of the unfiltered listing that matches %s, got %d of %d over %d pages; missing %s",
@@ -129,24 +134,26 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 }
 
 // blameMissing decides whether items missing from a multi-page walk are the filter's fault
-// (still missing from a single page at the largest page size) or the pagination's.
-func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request, missing []string) string {
+// (a second walk at another page size misses them too) or the pagination's (it does not).
+func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request, missing []string, want int) string {
 	ps := e.c.PageSize()
-	if ps == nil {
+	if ps == nil || want < 0 {
 		return "FILTER-COMPLETE"
 	}
-	one := r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
-	o, ok, err := e.send(ctx, x, one)
-	if err != nil || !ok || o.Status != e.c.SuccessStatus() {
+	other := int(*ps.Maximum)
+	if e.effectiveLimit(r) == other {
+		other = max(int(*ps.Minimum), other/2+1)
+	}
+	w, err := e.walk(ctx, x, nil, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: min(maxFilterPages, terminationBound(want)), limit: other})
+	if err != nil || !w.done {
 		return "PAGE-COMPLETE"
 	}
-	p := e.readPage(o)
 	got := map[string]bool{}
-	for _, id := range p.ids {
+	for _, id := range w.ids {
 		got[id] = true
 	}
 	for _, id := range missing {
-		if !got[id] && !p.hasNext {
+		if !got[id] {
 			return "FILTER-COMPLETE"
 		}
 	}
@@ -195,6 +202,42 @@ func joinPath(p []string) string {
 	return out
 }
 
+// valueSweep filters, one at a time at the largest page size, by every enum member and every
+// value the data holds for each equality filter: a filter that fails only for some partners or
+// some stages shows here.
+func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
+	ps := e.c.PageSize()
+	for _, p := range e.c.Filters() {
+		if p.Role != contract.RoleEquals {
+			continue
+		}
+		values := p.Enum
+		if len(values) == 0 {
+			values = c.pool.Values[p.Name]
+		}
+		for _, v := range values[:min(len(values), maxBoundaries)] {
+			r := base(client.Param{Name: p.Name, Value: v})
+			if ps != nil {
+				r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+			}
+			if !e.sweepOne(ctx, c, r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sweepOne checks one filtered request outside a property (the request is already minimal).
+func (e *Engine) sweepOne(ctx context.Context, c *corpus, r client.Request) bool {
+	x := &example{}
+	err := e.checkFiltered(ctx, x, c, r)
+	for _, f := range x.findings {
+		e.add(f)
+	}
+	return !e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE")
+}
+
 // maxBoundaries bounds the instants the sweep tries per date filter.
 const maxBoundaries = 40
 
@@ -214,19 +257,24 @@ func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
 			if digits == -1 && !at.WholeMinute() || digits == 0 && at.Frac != "" {
 				digits = len(at.Frac) + 1
 			}
-			r := base(client.Param{Name: p.Name, Value: at.Format(digits)})
+			value := at.Format(digits)
+			if i%3 == 2 {
+				// a sub-millisecond step past the boundary: the boundary item must drop out
+				step := 400 * time.Microsecond
+				if p.Role == contract.RoleAtMost {
+					step = -step
+				}
+				shifted := at.Shift(step)
+				value = shifted.Format(max(len(shifted.Frac), 4))
+			}
+			r := base(client.Param{Name: p.Name, Value: value})
 			if ps != nil {
 				r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
 			}
-			if !p.Valid(r.Params[0].Value) {
+			if !p.Valid(value) {
 				continue
 			}
-			x := &example{}
-			err := e.checkFiltered(ctx, x, c, r)
-			for _, f := range x.findings {
-				e.add(f)
-			}
-			if e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE") {
+			if !e.sweepOne(ctx, c, r) {
 				return false
 			}
 		}

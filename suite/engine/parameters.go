@@ -19,7 +19,7 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 	if !e.limitBounds(ctx) || !e.defaultLimit(ctx) {
 		return
 	}
-	if !e.edges(ctx) {
+	if !e.edges(ctx) || !e.emptyMatch(ctx) {
 		return
 	}
 	for _, p := range []struct {
@@ -35,7 +35,6 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 			return
 		}
 	}
-	e.emptyMatch(ctx)
 }
 
 // edges sends, one parameter at a time, the values where faults hide: every enum member and
@@ -49,6 +48,8 @@ func (e *Engine) edges(ctx context.Context) bool {
 			values = p.Enum
 		case p.IsDate && p.Pattern != nil:
 			values, rule = generators.DateEdges(), "PARAM-DATE-PATTERN"
+		case p.Role == contract.RoleEquals && p.Type == "string":
+			values = generators.OddStrings(&p)
 		}
 		for _, v := range values {
 			want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
@@ -212,12 +213,12 @@ func (e *Engine) datePattern(ctx context.Context) func(*rapid.T, *example) error
 
 // emptyMatch sends filters the data cannot match (an unknown value, a bound past the data) and
 // expects 200 with no items and a null cursor.
-func (e *Engine) emptyMatch(ctx context.Context) {
+func (e *Engine) emptyMatch(ctx context.Context) bool {
 	const id = "PARAM-EMPTY-MATCH"
 	c := e.getCorpus(ctx)
 	if !c.complete {
 		e.skip(id, "the unfiltered listing could not be walked to its end")
-		return
+		return c.err == nil
 	}
 	var probes []client.Request
 	for _, p := range e.c.Filters() {
@@ -257,12 +258,13 @@ func (e *Engine) emptyMatch(ctx context.Context) {
 		}
 		o, ok, err := e.send(ctx, e, r)
 		if e.stopped(err, id) {
-			return
+			return false
 		}
 		if ok {
 			e.checkEmpty(e, o)
 		}
 	}
+	return true
 }
 
 // checkEmpty reports PARAM-EMPTY-MATCH unless o is 200 with no items and a null cursor.

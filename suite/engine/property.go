@@ -23,7 +23,7 @@ func ConfigureRapid(seed uint64, examples int) {
 		for name, v := range map[string]string{
 			"rapid.checks":     strconv.Itoa(examples),
 			"rapid.seed":       strconv.FormatUint(seed, 10),
-			"rapid.shrinktime": "4s",
+			"rapid.shrinktime": "2s",
 			"rapid.nofailfile": "true",
 		} {
 			if f := flag.Lookup(name); f != nil {
@@ -41,6 +41,9 @@ type example struct {
 
 func (x *example) add(f Finding) { x.findings = append(x.findings, f) }
 
+// shrinkAllowance bounds the requests one property may spend shrinking a failure.
+const shrinkAllowance = 150
+
 // errStop ends a property run without counting it (the budget ran out or the run was cancelled).
 var errStop = errors.New("stop")
 
@@ -51,7 +54,11 @@ func (e *Engine) property(ctx context.Context, name string, prop func(t *rapid.T
 	var last *example
 	stopped := false
 	tb := &quietTB{name: name}
+	shrinkStart := 0
 	rapid.Check(tb, func(t *rapid.T) {
+		if last != nil && e.cl.Sent()-shrinkStart > shrinkAllowance {
+			t.Skip("shrink allowance spent") // keep what was found; spend no more requests
+		}
 		x := &example{}
 		err := prop(t, x)
 		if err != nil {
@@ -59,6 +66,9 @@ func (e *Engine) property(ctx context.Context, name string, prop func(t *rapid.T
 			t.Skip("stopped: " + err.Error())
 		}
 		if len(x.findings) > 0 {
+			if last == nil {
+				shrinkStart = e.cl.Sent()
+			}
 			last = x
 			t.Fatalf("%s", x.findings[0].Message)
 		}

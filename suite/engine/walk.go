@@ -15,6 +15,7 @@ type walkResult struct {
 	pageOf   []int            // the page (0-based) each item came from
 	pages    int
 	done     bool // a page with a null cursor ended the walk
+	cycled   bool // the walk came back to items it had already returned
 	rejected *client.Observation
 }
 
@@ -57,6 +58,17 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 		if opts.limit > 0 && len(p.items) > opts.limit {
 			s.add(e.finding("PAGE-LIMIT", o, "expected at most %d items on a page, got %d", opts.limit, len(p.items)))
 		}
+		fresh := 0
+		for _, id := range p.ids {
+			if !seenID[id] {
+				fresh++
+			}
+		}
+		if len(p.ids) > 0 && fresh == 0 {
+			s.add(e.finding("PAGE-TERMINATES", o, "expected the walk to move on, got page %d holding only items already returned (the cursor cycles back)", w.pages+1))
+			w.cycled = true
+			return w, nil
+		}
 		for _, id := range p.ids {
 			if seenID[id] {
 				f := e.finding("PAGE-NO-DUPLICATES", o, "expected each item once in a walk, got %s=%q again on page %d", e.c.Page.IDField, id, w.pages+1)
@@ -83,6 +95,7 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 		}
 		if seenCursor[p.cursor] {
 			s.add(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages))
+			w.cycled = true
 			return w, nil
 		}
 		seenCursor[p.cursor] = true

@@ -92,3 +92,6 @@ func (i Instant) Format(digits int) string {
 
 // WholeMinute reports whether the instant has zero seconds and no fraction.
 func (i Instant) WholeMinute() bool { return i.Sec%60 == 0 && i.Frac == "" }
+
+// Shift returns the instant moved by d (nanosecond precision).
+func (i Instant) Shift(d time.Duration) Instant { return FromTime(i.Time().Add(d)) }

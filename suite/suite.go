@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
 
@@ -29,15 +30,25 @@ var target *Target
 // Use sets the engine the specs drive.
 func Use(t *Target) { target = t }
 
-var _ = Describe("GET payouts contract", func() {
-	authSpecs()
-	parameterSpecs()
-	filterSpecs()
-	paginationSpecs()
-	rateLimitSpecs()
-	schemaSpecs()
-	transportSpecs()
-})
+var registered sync.Once
+
+// Register declares the specs in Ginkgo's tree; call it once before RunSpecs (importing the
+// package alone declares nothing, so other test binaries that import it stay unaffected).
+// It returns true so it can stand in a package-level var declaration.
+func Register() bool {
+	registered.Do(func() {
+		Describe("GET payouts contract", func() {
+			authSpecs()
+			parameterSpecs()
+			filterSpecs()
+			paginationSpecs()
+			rateLimitSpecs()
+			schemaSpecs()
+			transportSpecs()
+		})
+	})
+	return true
+}
 
 // areaSpecs declares one spec per rule of an area. The first selected spec of the area runs its
 // workflow (once); each spec then reports its rule's verdict.

@@ -22,6 +22,8 @@ func TestSuite(t *testing.T) {
 
 var run *certify.Run
 
+var _ = suite.Register()
+
 var _ = BeforeSuite(func() {
 	c, err := contract.Load(conform.OpenAPI)
 	Expect(err).NotTo(HaveOccurred())

@@ -149,6 +149,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	}
 	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
 	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx})
+	suite.Register()
 
 	suiteCfg, reporterCfg := GinkgoConfiguration()
 	suiteCfg.RandomSeed = int64(cfg.Seed >> 1)
@@ -167,7 +168,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
-		Partial: ctx.Err() != nil, Results: run.Engine.Results()}
+		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag()}
 	sum.Tally()
 	fmt.Fprintln(stdout)
 	_ = report.WriteConsole(stdout, sum, red, cfg.Stats)

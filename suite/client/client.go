@@ -64,6 +64,25 @@ type Client struct {
 	next    time.Time
 	waiting atomic.Int64 // nanoseconds spent waiting out 429s
 	failing atomic.Int64 // requests in a row without a usable answer
+	tags    sync.Map     // tag -> *atomic.Int64: requests sent under each tag
+}
+
+type tagKey struct{}
+
+// WithTag labels the requests sent with ctx (a rule ID, or "corpus" for the shared walk) so the
+// run can report how many requests each rule spent.
+func WithTag(ctx context.Context, tag string) context.Context {
+	return context.WithValue(ctx, tagKey{}, tag)
+}
+
+// Counts returns the requests sent per tag ("" for untagged ones).
+func (c *Client) Counts() map[string]int {
+	out := map[string]int{}
+	c.tags.Range(func(k, v any) bool {
+		out[k.(string)] = int(v.(*atomic.Int64).Load())
+		return true
+	})
+	return out
 }
 
 // New builds the client. It never follows redirects (a 3xx is recorded as it came, and nothing
@@ -210,6 +229,9 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	}
 	obs := &Observation{Seq: int(c.seq.Add(1)), Request: r}
 	c.sent.Add(1)
+	tag, _ := ctx.Value(tagKey{}).(string)
+	n, _ := c.tags.LoadOrStore(tag, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {

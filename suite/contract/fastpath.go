@@ -454,10 +454,10 @@ func (p *patternCache) reset() {
 }
 
 // errUnsupported explains why a schema gets no fast path.
-type errUnsupported struct{ keyword, location string }
+type errUnsupported struct{ what, location string }
 
 func (e *errUnsupported) Error() string {
-	return fmt.Sprintf("keyword %s at %s is not supported by the fast path", e.keyword, e.location)
+	return fmt.Sprintf("%s at %s is not supported by the fast path", e.what, e.location)
 }
 
 // handledFields are the compiled-schema fields the fast path evaluates or may ignore
@@ -510,7 +510,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) (*fastNode, error) {
 		return n, nil
 	}
 	if b.busy[s] {
-		return nil, &errUnsupported{"recursive $ref", s.Location}
+		return nil, &errUnsupported{"a recursive schema", s.Location}
 	}
 	b.busy[s] = true
 	defer delete(b.busy, s)
@@ -519,7 +519,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) (*fastNode, error) {
 		return nil, err
 	}
 	if s.DraftVersion < 2020 {
-		return nil, &errUnsupported{fmt.Sprintf("$schema draft %d", s.DraftVersion), s.Location}
+		return nil, &errUnsupported{fmt.Sprintf("JSON Schema draft %d", s.DraftVersion), s.Location}
 	}
 	n := &fastNode{minProps: -1, maxProps: -1, minItems: -1, maxItems: -1, minLen: -1, maxLen: -1}
 	if s.Bool != nil {
@@ -590,7 +590,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) (*fastNode, error) {
 	case *jsonschema.Schema:
 		n.additional = sub(ap)
 	default:
-		return nil, &errUnsupported{fmt.Sprintf("additionalProperties (%T)", ap), s.Location}
+		return nil, &errUnsupported{fmt.Sprintf("keyword additionalProperties (%T)", ap), s.Location}
 	}
 	n.minProps, n.maxProps = intOr(s.MinProperties), intOr(s.MaxProperties)
 
@@ -635,7 +635,7 @@ func checkFields(s *jsonschema.Schema) error {
 			continue
 		}
 		if !v.Field(i).IsZero() {
-			return &errUnsupported{keywordName(f.Name), s.Location}
+			return &errUnsupported{"keyword " + keywordName(f.Name), s.Location}
 		}
 	}
 	return nil

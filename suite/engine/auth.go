@@ -12,7 +12,7 @@ import (
 // authWorkflow: missing, invalid, revoked and scope-less keys.
 func authWorkflow(ctx context.Context, e *Engine) {
 	expect := func(id string, r client.Request, want int, what string) bool {
-		o, ok, err := e.send(ctx, e, r)
+		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
 		if e.stopped(err, id) {
 			return false
 		}
@@ -25,7 +25,7 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		return
 	}
 	keyLen := e.cl.ValidKeyLen()
-	ok := e.property(ctx, "AUTH-INVALID-KEY", func(t *rapid.T, x *example) error {
+	ok := e.property(ctx, "AUTH-INVALID-KEY", func(ctx context.Context, t *rapid.T, x *example) error {
 		k := client.Key{Kind: client.KeyLiteral, Literal: rapid.StringMatching(`[A-Za-z0-9_\-]{1,64}`).Draw(t, "key")}
 		if keyLen > 0 && rapid.Bool().Draw(t, "nearTheValidKey") {
 			k = client.Key{Kind: client.KeyValidPrefix, Prefix: rapid.IntRange(keyLen/2, keyLen).Draw(t, "keptPrefix"),

@@ -130,7 +130,8 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 	}
 	e.ran[a] = true
 	e.mu.Unlock()
-	start, sent := time.Now(), e.cl.Sent()
+	start := time.Now()
+	ctx = client.WithTag(ctx, string(a))
 	if wf := workflows[a]; wf != nil {
 		func() {
 			defer func() {
@@ -141,13 +142,11 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 			wf(ctx, e)
 		}()
 	}
+	e.mu.Lock()
 	for _, r := range rules.InArea(a) {
-		e.mu.Lock()
-		res := e.results[r.ID]
-		res.Requests += e.cl.Sent() - sent
-		res.Duration += time.Since(start)
-		e.mu.Unlock()
+		e.results[r.ID].Duration = time.Since(start)
 	}
+	e.mu.Unlock()
 }
 
 // RunAll runs every area, two at a time, then settles every verdict.
@@ -173,6 +172,7 @@ func (e *Engine) Result(id string) Result {
 	defer e.mu.Unlock()
 	res := *e.results[id]
 	res.Findings = append([]Finding(nil), res.Findings...)
+	res.Requests = e.cl.Counts()[id]
 	return e.verdict(res)
 }
 
@@ -223,6 +223,10 @@ func (e *Engine) Fired() []string {
 
 // Requests is the number of requests sent.
 func (e *Engine) Requests() int { return e.cl.Sent() }
+
+// RequestsByTag is the number of requests each plan sent: rule IDs, area names for requests
+// of an area not tied to one rule, "corpus" for the shared walk of the whole listing.
+func (e *Engine) RequestsByTag() map[string]int { return e.cl.Counts() }
 
 // add records a finding (the engine is the direct sink).
 func (e *Engine) add(f Finding) {

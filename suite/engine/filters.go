@@ -39,10 +39,10 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 		}
 		return
 	}
-	if !e.valueSweep(ctx, c) || !e.boundarySweep(ctx, c) {
+	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
 		return
 	}
-	ok := e.property(ctx, "FILTERS", func(t *rapid.T, x *example) error {
+	ok := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
 		r := e.filteredRequest(t, c)
 		return e.checkFiltered(ctx, x, c, r)
 	})

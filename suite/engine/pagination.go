@@ -37,14 +37,14 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 		walks = append(walks, base(client.Param{Name: ps.Name, Value: strconv.Itoa(small)}))
 	}
 	for _, r := range walks {
-		if !e.compareWalk(ctx, c, r) {
+		if !e.compareWalk(client.WithTag(ctx, "PAGE-COMPLETE"), c, r) {
 			return
 		}
 	}
-	if !e.filtersKept(ctx, c) {
+	if !e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) {
 		return
 	}
-	if !e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor(ctx)) {
+	if !e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()) {
 		e.cutShort("PAGE-FOREIGN-CURSOR")
 	}
 }
@@ -134,9 +134,9 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 }
 
 // foreignCursor sends cursors no server issued: 4xx, or 200 with no items, is the answer.
-func (e *Engine) foreignCursor(ctx context.Context) func(*rapid.T, *example) error {
+func (e *Engine) foreignCursor() func(context.Context, *rapid.T, *example) error {
 	name := e.c.Cursor().Name
-	return func(t *rapid.T, x *example) error {
+	return func(ctx context.Context, t *rapid.T, x *example) error {
 		v := rapid.OneOf(
 			rapid.StringMatching(`conform-[a-zA-Z]{1,8}[0-9_]{0,24}`),
 			rapid.StringMatching(`[%!*()'~.]{1,6}[a-z]{0,8}`),

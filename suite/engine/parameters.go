@@ -24,11 +24,11 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 	}
 	for _, p := range []struct {
 		id   string
-		prop func(*rapid.T, *example) error
+		prop func(context.Context, *rapid.T, *example) error
 	}{
 		{"PARAM-VALID-200", e.validCombination(ctx)},
 		{"PARAM-INVALID-422", e.invalidValue(ctx)},
-		{"PARAM-DATE-PATTERN", e.datePattern(ctx)},
+		{"PARAM-DATE-PATTERN", e.datePattern()},
 	} {
 		if !e.property(ctx, p.id, p.prop) {
 			e.cutShort(p.id)
@@ -56,7 +56,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 			if p.Valid(v) {
 				want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
 			}
-			_, err := e.expectStatus(ctx, e, rule, base(client.Param{Name: p.Name, Value: v}), want, why)
+			_, err := e.expectStatus(client.WithTag(ctx, rule), e, rule, base(client.Param{Name: p.Name, Value: v}), want, why)
 			if e.stopped(err, rule) {
 				return false
 			}
@@ -78,6 +78,7 @@ func (e *Engine) expectStatus(ctx context.Context, s sink, rule string, r client
 }
 
 func (e *Engine) limitBounds(ctx context.Context) bool {
+	ctx = client.WithTag(ctx, "PARAM-LIMIT-BOUNDS")
 	ps := e.c.PageSize()
 	if ps == nil {
 		e.skip("PARAM-LIMIT-BOUNDS", "the spec has no page-size parameter")
@@ -109,6 +110,7 @@ func (e *Engine) limitBounds(ctx context.Context) bool {
 
 // defaultLimit: omitting limit equals limit=default (same first page).
 func (e *Engine) defaultLimit(ctx context.Context) bool {
+	ctx = client.WithTag(ctx, "PARAM-DEFAULT-LIMIT")
 	ps := e.c.PageSize()
 	def, ok := 0, false
 	if ps != nil {
@@ -160,16 +162,16 @@ func (e *Engine) validRequest(t *rapid.T, pool generators.Pool) client.Request {
 	return r
 }
 
-func (e *Engine) validCombination(ctx context.Context) func(*rapid.T, *example) error {
+func (e *Engine) validCombination(ctx context.Context) func(context.Context, *rapid.T, *example) error {
 	pool := e.getCorpus(ctx).pool
-	return func(t *rapid.T, x *example) error {
+	return func(ctx context.Context, t *rapid.T, x *example) error {
 		r := e.validRequest(t, pool)
 		_, err := e.expectStatus(ctx, x, "PARAM-VALID-200", r, e.c.SuccessStatus(), "valid parameter values")
 		return err
 	}
 }
 
-func (e *Engine) invalidValue(ctx context.Context) func(*rapid.T, *example) error {
+func (e *Engine) invalidValue(ctx context.Context) func(context.Context, *rapid.T, *example) error {
 	var candidates []*contract.Param
 	for i := range e.c.Params {
 		if generators.HasInvalid(&e.c.Params[i]) {
@@ -177,7 +179,7 @@ func (e *Engine) invalidValue(ctx context.Context) func(*rapid.T, *example) erro
 		}
 	}
 	pool := e.getCorpus(ctx).pool
-	return func(t *rapid.T, x *example) error {
+	return func(ctx context.Context, t *rapid.T, x *example) error {
 		if len(candidates) == 0 {
 			t.Skip("no parameter has invalid values")
 		}
@@ -189,14 +191,14 @@ func (e *Engine) invalidValue(ctx context.Context) func(*rapid.T, *example) erro
 	}
 }
 
-func (e *Engine) datePattern(ctx context.Context) func(*rapid.T, *example) error {
+func (e *Engine) datePattern() func(context.Context, *rapid.T, *example) error {
 	var dates []*contract.Param
 	for i := range e.c.Params {
 		if p := &e.c.Params[i]; p.IsDate && p.Pattern != nil {
 			dates = append(dates, p)
 		}
 	}
-	return func(t *rapid.T, x *example) error {
+	return func(ctx context.Context, t *rapid.T, x *example) error {
 		if len(dates) == 0 {
 			t.Skip("no date parameter")
 		}
@@ -216,6 +218,7 @@ func (e *Engine) datePattern(ctx context.Context) func(*rapid.T, *example) error
 func (e *Engine) emptyMatch(ctx context.Context) bool {
 	const id = "PARAM-EMPTY-MATCH"
 	c := e.getCorpus(ctx)
+	ctx = client.WithTag(ctx, id)
 	if !c.complete {
 		e.skip(id, "the unfiltered listing could not be walked to its end")
 		return c.err == nil

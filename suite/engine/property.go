@@ -50,17 +50,18 @@ var errStop = errors.New("stop")
 // property runs prop as a rapid property. Each run reports to its own example; a run with
 // findings fails, rapid shrinks it, and the findings of the minimal failing run (rapid runs it
 // last) are recorded as the rule's evidence. It returns false when the budget ran out.
-func (e *Engine) property(ctx context.Context, name string, prop func(t *rapid.T, x *example) error) bool {
+func (e *Engine) property(ctx context.Context, name string, prop func(ctx context.Context, t *rapid.T, x *example) error) bool {
 	var last *example
 	stopped := false
 	tb := &quietTB{name: name}
 	shrinkStart := 0
+	ctx = client.WithTag(ctx, name)
 	rapid.Check(tb, func(t *rapid.T) {
 		if last != nil && e.cl.Sent()-shrinkStart > shrinkAllowance {
 			t.Skip("shrink allowance spent") // keep what was found; spend no more requests
 		}
 		x := &example{}
-		err := prop(t, x)
+		err := prop(ctx, t, x)
 		if err != nil {
 			stopped = stopped || errors.Is(err, client.ErrBudget) || ctx.Err() != nil
 			t.Skip("stopped: " + err.Error())

@@ -28,6 +28,7 @@ func rateLimitWorkflow(ctx context.Context, e *Engine) {
 
 func (e *Engine) decreasing(ctx context.Context) bool {
 	const id = "RATE-DECREASING"
+	ctx = client.WithTag(ctx, id)
 	var seen []uint64
 	var steps []string
 	rises := 0
@@ -70,6 +71,7 @@ func (e *Engine) decreasing(ctx context.Context) bool {
 // exhaust spends the rate-limit key's allowance and expects a 429.
 func (e *Engine) exhaust(ctx context.Context) {
 	const id = "RATE-429-ON-EXHAUSTION"
+	ctx = client.WithTag(ctx, id)
 	if !e.cl.HasKey(client.KeyRateLimit) {
 		e.skip(id, "CONFORM_RATE_LIMIT_KEY is not set")
 		return

@@ -12,6 +12,7 @@ import (
 // answer the contract leaves open: empty, unknown and repeated parameters.
 func schemaWorkflow(ctx context.Context, e *Engine) {
 	e.getCorpus(ctx)
+	ctx = client.WithTag(ctx, "SCHEMA-BODY")
 	probes := []client.Request{
 		{}, // 401
 		base(client.Param{Name: "conformUnknownParameter", Value: "1"}),

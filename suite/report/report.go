@@ -50,6 +50,7 @@ type Summary struct {
 	Duration    time.Duration   `json:"durationNs"`
 	Waited      time.Duration   `json:"waitedNs,omitempty"`
 	Partial     bool            `json:"partial,omitempty"`
+	ByTag       map[string]int  `json:"requestsByPlan,omitempty"` // requests per plan: rule IDs, areas, "corpus"
 	Results     []engine.Result `json:"results"`
 	Counts      map[string]int  `json:"counts"` // per status
 }
@@ -126,6 +127,10 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %d warned, %d skipped, %d cut short; %d requests in %s\n",
 		strings.ToUpper(s.Verdict), s.Counts["pass"], s.Counts["fail"], s.Counts["warn"], s.Counts["skip"], s.Counts["cut-short"],
 		s.Requests, s.Duration.Round(time.Millisecond))
+	if stats {
+		fmt.Fprintf(&b, "stats: %d requests, wall %s, waited on rate limits %s, shared walk of the listing %d requests, preflight %d\n",
+			s.Requests, s.Duration.Round(time.Millisecond), s.Waited.Round(time.Millisecond), s.ByTag["corpus"], s.ByTag[""])
+	}
 	fmt.Fprintf(&b, "seed %d (replay with --seed %d)\n", s.Seed, s.Seed)
 	_, err := io.WriteString(w, red.Redact(b.String()))
 	return err

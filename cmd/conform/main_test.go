@@ -1,0 +1,122 @@
+package main_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/introw/conform/fixtures"
+)
+
+func TestConform(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "conform command")
+}
+
+var bin string
+
+var _ = SynchronizedBeforeSuite(func() []byte {
+	path, err := gexec.Build("github.com/introw/conform/cmd/conform")
+	Expect(err).NotTo(HaveOccurred())
+	return []byte(path)
+}, func(path []byte) { bin = string(path) })
+
+var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+
+// conform runs the built binary with args and an environment of only env (plus PATH/HOME).
+func conform(env []string, args ...string) *gexec.Session {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	return s
+}
+
+var _ = Describe("conform", func() {
+	It("certifies the built-in reference server with no setup, printing the seed at start and end", func() {
+		s := conform(nil, "--seed", "42")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		out := string(s.Out.Contents())
+		Expect(strings.Count(out, "seed 42")).To(BeNumerically(">=", 2))
+		Expect(out).To(ContainSubstring("CONFORMANT"))
+	})
+
+	It("certifies a remote conformant server from the environment (exit 0) and never prints its keys", func() {
+		srv, err := fixtures.Start(fixtures.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		s := conform([]string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=" + srv.Keys.Valid,
+			"CONFORM_NO_SCOPE_KEY=" + srv.Keys.NoScope, "CONFORM_REVOKED_KEY=" + srv.Keys.Revoked,
+			"CONFORM_RATE_LIMIT_KEY=" + srv.Keys.RateLimit, "CONFORM_SEED=7"})
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		all := string(s.Out.Contents()) + string(s.Err.Contents())
+		for _, k := range []string{srv.Keys.Valid, srv.Keys.NoScope, srv.Keys.Revoked, srv.Keys.RateLimit} {
+			Expect(all).NotTo(ContainSubstring(k))
+		}
+	})
+
+	It("reports a rule it cannot run for lack of a key as skipped, with why", func() {
+		srv, err := fixtures.Start(fixtures.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		s := conform([]string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=" + srv.Keys.Valid})
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		Expect(s.Out).To(gbytes.Say(`SKIP\s+AUTH-REVOKED-KEY.*CONFORM_REVOKED_KEY is not set`))
+	})
+
+	It("fails a faulty server with exit 1, naming the rule and a curl line that uses the key's variable", func() {
+		s := conform(nil, "--variant", "filter-stage-ignored", "--seed", "1")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		out := string(s.Out.Contents())
+		Expect(out).To(ContainSubstring("FILTER-HONOURED"))
+		Expect(out).To(ContainSubstring(`-H "x-api-key: $CONFORM_API_KEY"`))
+	})
+
+	It("exits 3 with one line on stderr when the target is unreachable", func() {
+		s := conform([]string{"CONFORM_BASE_URL=http://127.0.0.1:1", "CONFORM_API_KEY=k"}, "--timeout", "2s")
+		Eventually(s, 30*time.Second).Should(gexec.Exit(3))
+		Expect(strings.Count(strings.TrimSpace(string(s.Err.Contents())), "\n")).To(Equal(0))
+	})
+
+	DescribeTable("exits 2 with one clear line for bad input",
+		func(env []string, args ...string) {
+			s := conform(env, args...)
+			Eventually(s, 30*time.Second).Should(gexec.Exit(2))
+			Expect(s.Err).To(gbytes.Say("conform"))
+		},
+		Entry("an unknown flag", nil, "--no-such-flag"),
+		Entry("a malformed seed", []string{"CONFORM_SEED=abc"}),
+		Entry("a bad profile", nil, "--profile", "loud"),
+		Entry("a base URL without a key", []string{"CONFORM_BASE_URL=http://127.0.0.1:9"}),
+		Entry("a spec file that does not exist", nil, "--spec", "/nonexistent/openapi.json"),
+		Entry("a spec file that is not OpenAPI", nil, "--spec", "main.go"),
+		Entry("an unknown variant", nil, "--variant", "no-such-variant"),
+	)
+
+	It("prints the rule catalog, one rule a line, each naming its proving variant", func() {
+		s := conform(nil, "rules")
+		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
+		lines := strings.Split(strings.TrimSpace(string(s.Out.Contents())), "\n")
+		Expect(len(lines)).To(BeNumerically(">=", 20))
+		for _, l := range lines {
+			Expect(l).To(MatchRegexp(`^[A-Z0-9-]+\s+(strict|lenient)\s.*proved by [a-z0-9-]+\)$`))
+		}
+	})
+
+	It("writes junit.xml, report.json and report.html with --report-dir", func() {
+		dir := GinkgoT().TempDir()
+		s := conform(nil, "--variant", "schema-id-numeric", "--seed", "5", "--report-dir", dir)
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		for _, f := range []string{"junit.xml", "report.json", "report.html"} {
+			Expect(filepath.Join(dir, f)).To(BeAnExistingFile())
+		}
+	})
+})

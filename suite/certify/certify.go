@@ -5,9 +5,11 @@
 package certify
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +94,11 @@ func Prepare(o Options) (*Run, error) {
 }
 
 // SpecFor converts the contract's facts into the fixture server's spec, so the built-in server
-// implements whatever spec the run loads.
+// implements whatever spec the run loads: path, key header, rate-limit header names, limit
+// bounds and default, the stage enum, the date pattern, and the required top-level item fields
+// the dataset does not have (rendered on every item: null when nullable, else the first enum
+// member or a fixed value of the field's type; a field with a pattern is left out, as no fixed
+// value is known to match it).
 func SpecFor(c *contract.Contract) fixtures.Spec {
 	s := fixtures.DefaultSpec()
 	s.Path, s.KeyHeader = c.Path, c.KeyHeader
@@ -111,6 +117,41 @@ func SpecFor(c *contract.Contract) fixtures.Spec {
 		}
 		if p.IsDate && p.Pattern != nil {
 			s.DatePattern = p.Pattern
+		}
+	}
+	known := fixtures.DatasetFields()
+	for _, f := range c.Page.Fields {
+		if !f.Required || len(f.Path) != 1 || slices.ContainsFunc(known, func(k []string) bool { return slices.Equal(k, f.Path) }) {
+			continue
+		}
+		has := func(t string) bool { return slices.Contains(f.Types, t) }
+		value, ok := "", true // "" renders null
+		switch {
+		case f.Nullable():
+		case len(f.Enum) > 0 && has("string"):
+			b, _ := json.Marshal(f.Enum[0]) // a string always marshals
+			value = string(b)
+		case len(f.Enum) > 0:
+			value = f.Enum[0]
+		case f.IsDate && (f.Pattern == nil || f.Pattern.MatchString("2026-01-01T00:00:00.000Z")):
+			value = `"2026-01-01T00:00:00.000Z"`
+		case f.Pattern != nil:
+			ok = false
+		case has("string"):
+			value = `""`
+		case has("integer"), has("number"):
+			value = "0"
+		case has("boolean"):
+			value = "false"
+		case has("array"):
+			value = "[]"
+		case has("object"):
+			value = "{}"
+		default:
+			ok = false
+		}
+		if ok {
+			s.ExtraItemFields = append(s.ExtraItemFields, fixtures.ItemField{Name: f.Path[0], JSON: value})
 		}
 	}
 	return s

@@ -1,0 +1,287 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/introw/conform/fixtures/hostile"
+)
+
+// The fake keys of every run: distinctive, so any leak is found by a plain search.
+var keys = map[string]string{
+	"CONFORM_API_KEY":        "ck_live_HOSTILE_valid_7f3a9c1e5b2d",
+	"CONFORM_NO_SCOPE_KEY":   "ck_live_HOSTILE_noscope_41d0e8a6c3",
+	"CONFORM_REVOKED_KEY":    "ck_live_HOSTILE_revoked_9b27f5e1a4",
+	"CONFORM_RATE_LIMIT_KEY": "ck_live_HOSTILE_ratelimit_c6e03d8f2",
+}
+
+// fastArgs keep a run against a hostile server short: every request is bounded by 1 s.
+var fastArgs = []string{"--timeout", "1s", "--max-requests", "200", "--examples", "5", "--seed", "7"}
+
+// Bounds every run must stay within.
+const (
+	maxWall   = 30 * time.Second
+	maxHWMKiB = 200 << 10 // 200 MiB
+)
+
+// run is the outcome of one child run of the command.
+type run struct {
+	code           int
+	stdout, stderr string
+	wall           time.Duration
+	res            childResult
+	reportDir      string
+}
+
+// reports returns the contents of the report files the run wrote.
+func (r run) reports(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range []string{"report.json", "report.html", "junit.xml"} {
+		b, err := os.ReadFile(filepath.Join(r.reportDir, name))
+		if err == nil {
+			out[name] = string(b)
+		}
+	}
+	return out
+}
+
+// certify runs the command in a child process against base with the fake keys and args (plus
+// --report-dir), and waits for it. signal, when set, is called with the running child.
+func certify(t *testing.T, base string, args []string, signal func(*os.Process)) run {
+	t.Helper()
+	dir := t.TempDir()
+	r := run{reportDir: filepath.Join(dir, "reports")}
+	all := append(append([]string(nil), args...), "--report-dir", r.reportDir)
+	argJSON, err := json.Marshal(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resultFile := filepath.Join(dir, "result.json")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*maxWall)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	env := []string{conformChild + "=1", conformArgs + "=" + string(argJSON), conformResult + "=" + resultFile, "CONFORM_BASE_URL=" + base}
+	for name, v := range keys {
+		env = append(env, name+"="+v)
+	}
+	for _, kv := range os.Environ() { // the child sees no CONFORM_* setting of the developer's
+		if !strings.HasPrefix(kv, "CONFORM_") && !strings.HasPrefix(kv, "GITHUB_STEP_SUMMARY=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if signal != nil {
+		signal(cmd.Process)
+	}
+	err = cmd.Wait()
+	r.wall = time.Since(start)
+	r.stdout, r.stderr = stdout.String(), stderr.String()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && exit.ExitCode() >= 0:
+		r.code = exit.ExitCode()
+	default:
+		t.Fatalf("the child did not exit normally: %v\nstderr:\n%s", err, tail(r.stderr))
+	}
+	b, err := os.ReadFile(resultFile)
+	if err != nil {
+		t.Fatalf("the child wrote no result (exit %d): %v\nstderr:\n%s", r.code, err, tail(r.stderr))
+	}
+	if err := json.Unmarshal(b, &r.res); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// tail is the end of s, for failure messages.
+func tail(s string) string {
+	if len(s) > 4000 {
+		return "…" + s[len(s)-4000:]
+	}
+	return s
+}
+
+// failLine matches the console table line of a failed rule.
+func failLine(rule string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^FAIL\s+` + regexp.QuoteMeta(rule) + `\s`)
+}
+
+// expectNoKeys checks that no key value appears in the run's output or reports.
+func expectNoKeys(g Gomega, t *testing.T, r run) {
+	t.Helper()
+	where := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for name, text := range r.reports(t) {
+		where[name] = text
+	}
+	for env, v := range keys {
+		for name, text := range where {
+			g.Expect(strings.Contains(text, v)).To(BeFalse(), "%s's value appears in %s", env, name)
+		}
+	}
+}
+
+// hostileCase is one misbehaving server and what the command must make of it.
+type hostileCase struct {
+	name    string
+	start   func() (*hostile.Server, *hostile.Collector, error)
+	code    int    // exit code
+	rule    string // the rule that must fail
+	message string // what the rule's finding says
+}
+
+func plain(f func() (*hostile.Server, error)) func() (*hostile.Server, *hostile.Collector, error) {
+	return func() (*hostile.Server, *hostile.Collector, error) {
+		s, err := f()
+		return s, nil, err
+	}
+}
+
+// hostileCases: every server that connects but answers badly is a violation (exit 1) of
+// TRANSPORT-ANSWER, or of SCHEMA-BODY for an honest answer with a broken body. Exit 3 is kept
+// for a target that cannot be reached at all (no connection, TLS failure); see TestUnreachable.
+var hostileCases = []hostileCase{
+	{"hang", plain(hostile.Hang), 1, "TRANSPORT-ANSWER", "got timeout:"},
+	{"drip", plain(hostile.Drip), 1, "TRANSPORT-ANSWER", "got timeout:"},
+	{"endless body", plain(hostile.EndlessBody), 1, "TRANSPORT-ANSWER", "expected a body under the cap"},
+	{"gzip bomb", plain(hostile.GzipBomb), 1, "TRANSPORT-ANSWER", "expected a body under the cap"},
+	{"off-origin redirect", hostile.OffOriginRedirect, 1, "TRANSPORT-ANSWER", "expected no redirect"},
+	{"redirect loop", plain(hostile.RedirectLoop), 1, "TRANSPORT-ANSWER", "expected no redirect"},
+	{"reset", plain(hostile.Reset), 1, "TRANSPORT-ANSWER", "got reset:"},
+	{"not HTTP", plain(hostile.NotHTTP), 1, "TRANSPORT-ANSWER", "got protocol:"},
+	{"invalid JSON", plain(hostile.InvalidJSON), 1, "SCHEMA-BODY", "got invalid JSON"},
+	{"lying Content-Length", plain(hostile.LyingLength), 1, "TRANSPORT-ANSWER", "got reset:"},
+}
+
+// TestHostileServers certifies each hostile server with the real command and checks the exit
+// code, the failed rule and its finding, the wall time, the peak memory, and that no key left
+// the run: not to the collector of a redirect, not into the output, not into the reports.
+func TestHostileServers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("certifies ten hostile servers in child processes")
+	}
+	for _, tc := range hostileCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			s, col, err := tc.start()
+			g.Expect(err).NotTo(HaveOccurred())
+			defer s.Close()
+			r := certify(t, s.URL, fastArgs, nil)
+			t.Logf("%-22s exit %d  %-16s wall %6.2fs  VmHWM %4d MiB  heap %4d MiB  allocated %5d MiB  requests %d",
+				tc.name, r.code, tc.rule, r.wall.Seconds(), r.res.VmHWMKiB>>10, r.res.HeapSys>>20, r.res.TotalAlloc>>20, s.Requests())
+
+			g.Expect(r.code).To(Equal(tc.code), "exit code; stderr:\n%s", tail(r.stderr))
+			g.Expect(r.stdout).To(MatchRegexp(failLine(tc.rule).String()), "the console table fails %s", tc.rule)
+			g.Expect(r.stdout).To(ContainSubstring("FAIL "+tc.rule+" ("), "the rule's findings are listed")
+			g.Expect(r.stdout).To(ContainSubstring(tc.message))
+			g.Expect(r.wall).To(BeNumerically("<", maxWall))
+			g.Expect(r.res.VmHWMKiB).To(BeNumerically(">", 0), "peak memory measured")
+			g.Expect(r.res.VmHWMKiB).To(BeNumerically("<", maxHWMKiB), "peak resident memory (KiB)")
+			g.Expect(s.Requests()).To(BeNumerically("<=", 200), "the request budget holds")
+			expectNoKeys(g, t, r)
+			if col != nil {
+				g.Expect(col.Requests()).To(BeZero(), "requests that reached the collector:\n%s", strings.Join(col.Recorded(), "\n"))
+				g.Expect(col.SawHeader("x-api-key")).To(BeFalse())
+				for env, v := range keys {
+					g.Expect(col.Saw(v)).To(BeFalse(), "%s reached the collector", env)
+				}
+			}
+		})
+	}
+}
+
+// TestUnreachable: a target that refuses the connection is exit 3 (unreachable), at once.
+func TestUnreachable(t *testing.T) {
+	g := NewWithT(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	g.Expect(err).NotTo(HaveOccurred())
+	addr := ln.Addr().String()
+	g.Expect(ln.Close()).To(Succeed())
+	r := certify(t, "http://"+addr, fastArgs, nil)
+	g.Expect(r.code).To(Equal(3), "stderr:\n%s", r.stderr)
+	g.Expect(r.stderr).To(ContainSubstring("unreachable"))
+	g.Expect(r.wall).To(BeNumerically("<", maxWall))
+	expectNoKeys(g, t, r)
+}
+
+// TestInterrupted: SIGINT and SIGTERM stop a run cleanly with 130 and 143, within a bound,
+// whether the run is in its first request (a hanging server) or in the middle of the specs.
+func TestInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command in child processes")
+	}
+	// waitFor polls cond until it holds (at most 20 s), then sends sig.
+	waitFor := func(cond func() bool, sig os.Signal) func(*os.Process) {
+		return func(p *os.Process) {
+			for deadline := time.Now().Add(20 * time.Second); !cond() && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+			}
+			time.Sleep(100 * time.Millisecond)
+			_ = p.Signal(sig)
+		}
+	}
+	t.Run("SIGTERM during the first request", func(t *testing.T) {
+		t.Parallel()
+		g := NewWithT(t)
+		s, err := hostile.Hang()
+		g.Expect(err).NotTo(HaveOccurred())
+		defer s.Close()
+		args := append(append([]string(nil), fastArgs...), "--timeout", "20s")
+		r := certify(t, s.URL, args, waitFor(func() bool { return s.Connections() > 0 }, syscall.SIGTERM))
+		g.Expect(r.code).To(Equal(143), "stderr:\n%s", r.stderr)
+		g.Expect(r.wall).To(BeNumerically("<", 15*time.Second), "well before the 20 s request timeout")
+		expectNoKeys(g, t, r)
+	})
+	t.Run("SIGINT in the middle of the specs", func(t *testing.T) {
+		t.Parallel()
+		g := NewWithT(t)
+		s, err := hostile.InvalidJSON()
+		g.Expect(err).NotTo(HaveOccurred())
+		defer s.Close()
+		args := append(append([]string(nil), fastArgs...), "--rate", "10") // 200 requests would take 20 s
+		r := certify(t, s.URL, args, waitFor(func() bool { return s.Requests() >= 5 }, os.Interrupt))
+		g.Expect(r.code).To(Equal(130), "stderr:\n%s", r.stderr)
+		g.Expect(r.wall).To(BeNumerically("<", 15*time.Second))
+		g.Expect(s.Requests()).To(BeNumerically("<", 150), "the run stopped sending")
+		rep := r.reports(t)["report.json"]
+		g.Expect(rep).NotTo(BeEmpty(), "the reports are still written")
+		var sum struct {
+			Partial bool `json:"partial"`
+		}
+		g.Expect(json.Unmarshal([]byte(rep), &sum)).To(Succeed())
+		g.Expect(sum.Partial).To(BeTrue(), "the report is marked partial")
+		expectNoKeys(g, t, r)
+	})
+}
+
+// TestChildHarness checks the harness itself: a child run reports its exit code and memory.
+func TestChildHarness(t *testing.T) {
+	g := NewWithT(t)
+	r := certify(t, "http://127.0.0.1:1", []string{"--profile", "loud"}, nil)
+	g.Expect(r.code).To(Equal(2))
+	g.Expect(r.res.Code).To(Equal(2))
+	g.Expect(r.res.VmHWMKiB).To(BeNumerically(">", 0))
+	g.Expect(fmt.Sprint(r.res.HeapSys)).NotTo(Equal("0"))
+}

@@ -63,6 +63,7 @@ func areaSpecs(a rules.Area, what string) {
 				if target.Context != nil {
 					run = target.Context
 				}
+				target.Engine.Select(r.ID)
 				target.Engine.RunArea(run, a)
 				report(target.Engine.Result(r.ID))
 			})

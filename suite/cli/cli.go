@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -150,9 +151,10 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
 	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx})
 	suite.Register()
+	run.Engine.SelectOnly()
 
 	suiteCfg, reporterCfg := GinkgoConfiguration()
-	suiteCfg.RandomSeed = int64(cfg.Seed >> 1)
+	suiteCfg.RandomSeed = int64(cfg.Seed & math.MaxInt64)
 	suiteCfg.LabelFilter = cfg.LabelFilter
 	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
 		fmt.Fprintf(stderr, "conform: --label-filter: %v\n", err)
@@ -188,6 +190,9 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	case *interrupted != 0:
 		return *interrupted
 	case sum.Verdict == "violations":
+		return ExitViolations
+	case sum.Verdict == "incomplete", sum.Verdict == "partial":
+		fmt.Fprintln(stderr, "conform: not certified: some rules were cut short (see above); raise --max-requests or --deadline")
 		return ExitViolations
 	case sum.Verdict == "error":
 		fmt.Fprintln(stderr, "conform: internal error: some rules could not run (see above); this is a bug in conform")

@@ -1,16 +1,16 @@
 package cli_test
 
-// The tests of this package drive the real command, cli.Main, in-process. They use the testing
-// package with Gomega, not a Ginkgo suite: cli.Main itself calls Ginkgo's RunSpecs on the
-// contract specs that package suite registers in Ginkgo's global suite when it is imported, so
-// a Ginkgo suite here would run those specs as its own, and the RunSpecs inside cli.Main would
-// be a second RunSpecs in one process, which Ginkgo refuses (it exits the process).
+// The tests of this package drive the real command, cli.Main, in-process, with the testing
+// package and Gomega rather than a Ginkgo suite: cli.Main calls Ginkgo's RunSpecs itself (on
+// the contract specs, registered by suite.Register), and Ginkgo allows one RunSpecs per
+// process; a second one prints an error and exits the process. So a Ginkgo suite here could
+// never reach cli.Main's specs, and one process can certify only once.
 //
-// For the same reason a process can certify only once. Runs that reach RunSpecs therefore run
-// in a child process: the test binary re-executes itself with conformChild set, and TestMain
-// then calls cli.Main exactly like cmd/conform does (os.Args aside, the arguments come from
-// conformArgs) and records the child's peak memory for the parent. Runs that end before the
-// specs start (bad configuration, exit 2) run in the test process itself.
+// Runs that reach the specs therefore run in a child process: the test binary re-executes
+// itself with conformChild set, and TestMain then calls cli.Main once, exactly as cmd/conform
+// does (the arguments come from conformArgs instead of os.Args), and writes the child's exit
+// code and peak memory for the parent. Runs that end before the specs start (a bad
+// configuration, exit 2) run in the test process itself.
 
 import (
 	"encoding/json"

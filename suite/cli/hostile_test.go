@@ -19,6 +19,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/introw/conform/fixtures/hostile"
+	"github.com/introw/conform/suite/cli"
+	"github.com/introw/conform/suite/config"
 )
 
 // The fake keys of every run: distinctive, so any leak is found by a plain search.
@@ -284,4 +286,98 @@ func TestChildHarness(t *testing.T) {
 	g.Expect(r.res.Code).To(Equal(2))
 	g.Expect(r.res.VmHWMKiB).To(BeNumerically(">", 0))
 	g.Expect(fmt.Sprint(r.res.HeapSys)).NotTo(Equal("0"))
+}
+
+// TestBadInput: a bad flag, environment value, spec or report directory is exit 2 with one
+// clear line on stderr, nothing on stdout, and no request sent. It runs cli.Main in-process:
+// these runs end before the specs start. The base URL is a closed port, so a case that were
+// wrongly accepted would end at the first request (exit 3), never in RunSpecs.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	spec30 := write("openapi30.json", `{"openapi":"3.0.3","info":{"title":"Payouts","version":"1"},"paths":{}}`)
+	specNoOp := write("no-operation.yaml", "openapi: 3.1.0\ninfo:\n  title: Payouts\n  version: '1'\npaths:\n  /api/v1/partners:\n    get:\n      operationId: listPartners\n      responses:\n        '200':\n          description: ok\n")
+	specJunk := write("junk.json", "\x00\x01\x02 this is not a spec {[")
+	specSwagger := write("swagger.json", `{"swagger":"2.0","info":{"title":"Payouts","version":"1"},"paths":{}}`)
+	regular := write("regular-file", "not a directory")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	_ = ln.Close()
+
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		says string // the line names the problem
+	}{
+		{"unknown flag", []string{"--bogus"}, nil, "bogus"},
+		{"CONFORM_SEED=abc", nil, map[string]string{"CONFORM_SEED": "abc"}, "seed"},
+		{"--seed=-1", []string{"--seed=-1"}, nil, "seed"},
+		{"--timeout=-1s", []string{"--timeout=-1s"}, nil, "timeout"},
+		{"CONFORM_TIMEOUT=soon", nil, map[string]string{"CONFORM_TIMEOUT": "soon"}, "timeout"},
+		{"--profile=loud", []string{"--profile=loud"}, nil, "profile"},
+		{"--max-requests=0", []string{"--max-requests=0"}, nil, "max-requests"},
+		{"--examples=many", []string{"--examples=many"}, nil, "examples"},
+		{"--rate=NaN", []string{"--rate=NaN"}, nil, "rate"},
+		{"stray argument", []string{"certify"}, nil, "certify"},
+		{"base URL not http", nil, map[string]string{"CONFORM_BASE_URL": "ftp://127.0.0.1/"}, "base URL"},
+		{"base URL without a key", nil, map[string]string{"CONFORM_API_KEY": ""}, "CONFORM_API_KEY"},
+		{"key with a line break", nil, map[string]string{"CONFORM_API_KEY": keys["CONFORM_API_KEY"] + "\r\nX-Evil: 1"}, "line break"},
+		{"spec: OpenAPI 3.0", []string{"--spec", spec30}, nil, "3.1"},
+		{"spec: Swagger 2.0", []string{"--spec", specSwagger}, nil, "3.1"},
+		{"spec: lacks the operation", []string{"--spec", specNoOp}, nil, "listPayouts"},
+		{"spec: not a spec at all", []string{"--spec", specJunk}, nil, "spec"},
+		{"spec: no such file", []string{"--spec", filepath.Join(dir, "missing.json")}, nil, "spec"},
+		{"report dir under a regular file", []string{"--report-dir", filepath.Join(regular, "reports")}, nil, "report dir"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			env := map[string]string{"CONFORM_BASE_URL": refused}
+			for k, v := range keys {
+				env[k] = v
+			}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			var stdout, stderr bytes.Buffer
+			code := cli.Main(append(append([]string(nil), tc.args...), fastArgsAfter(tc.args, tc.env)...), func(k string) string { return env[k] }, &stdout, &stderr)
+			g.Expect(code).To(Equal(2), "stderr:\n%s", stderr.String())
+			g.Expect(stdout.String()).To(BeEmpty())
+			line := stderr.String()
+			g.Expect(line).To(HaveSuffix("\n"))
+			g.Expect(strings.Count(line, "\n")).To(Equal(1), "one line on stderr, got:\n%s", line)
+			g.Expect(line).To(HavePrefix("conform: "))
+			g.Expect(line).To(ContainSubstring(tc.says))
+			for env, v := range keys {
+				g.Expect(line).NotTo(ContainSubstring(v), "%s's value is printed", env)
+			}
+		})
+	}
+}
+
+// fastArgsAfter returns the fast settings a case did not set itself, by flag or by environment
+// variable (a flag wins over its variable, and a flag given twice would hide the case's value).
+func fastArgsAfter(args []string, env map[string]string) []string {
+	var out []string
+	for i := 0; i+1 < len(fastArgs); i += 2 {
+		name := fastArgs[i]
+		_, set := env[config.Env[strings.TrimPrefix(name, "--")]]
+		for _, a := range args {
+			set = set || a == name || strings.HasPrefix(a, name+"=")
+		}
+		if !set {
+			out = append(out, name, fastArgs[i+1])
+		}
+	}
+	return out
 }

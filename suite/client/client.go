@@ -44,14 +44,15 @@ type Config struct {
 	Path        string // the operation's path, e.g. "/api/v1/payouts"
 	KeyHeader   string // e.g. "x-api-key"
 	Keys        map[KeyKind]string
-	Timeout     time.Duration // per request: connect, TLS, headers and the whole body
-	MaxBody     int64         // response bodies are read through this cap
-	MaxRequests int           // hard budget for the run (0: unlimited)
-	Rate        float64       // requests per second (0: unpaced)
-	Insecure    bool          // skip TLS verification
-	CACert      string        // PEM file of extra CAs
-	MaxBackoff  time.Duration // longest wait on a 429 before retrying (0: 65s)
-	MaxFailures int           // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
+	Timeout     time.Duration                     // per request: connect, TLS, headers and the whole body
+	MaxBody     int64                             // response bodies are read through this cap
+	MaxRequests int                               // hard budget for the run (0: unlimited)
+	Rate        float64                           // requests per second (0: unpaced)
+	Insecure    bool                              // skip TLS verification
+	CACert      string                            // PEM file of extra CAs
+	MaxBackoff  time.Duration                     // longest wait on a 429 before retrying (0: 65s)
+	OnWait      func(d time.Duration, why string) // told before each wait on a 429 (may be nil)
+	MaxFailures int                               // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
 }
 
 // Client sends requests and records observations.
@@ -153,26 +154,40 @@ func (c *Client) Do(ctx context.Context, r Request, backoff bool) (*Observation,
 		if err != nil {
 			return nil, err
 		}
-		if !backoff || obs.Status != http.StatusTooManyRequests || attempt >= 3 {
+		if !backoff || obs.Status != http.StatusTooManyRequests {
 			return obs, nil
 		}
-		wait := retryAfter(obs.Header, c.cfg.MaxBackoff)
+		if attempt >= maxRetries {
+			return nil, ErrRateLimited
+		}
+		wait, why := retryAfter(obs.Header, attempt, c.cfg.MaxBackoff)
+		if c.cfg.OnWait != nil {
+			c.cfg.OnWait(wait, why)
+		}
 		start := time.Now()
 		select {
 		case <-ctx.Done():
-			return obs, nil
+			return nil, ctx.Err()
 		case <-time.After(wait):
 		}
 		c.waiting.Add(int64(time.Since(start)))
 	}
 }
 
-func retryAfter(h http.Header, maxWait time.Duration) time.Duration {
-	wait := 2 * time.Second
+// maxRetries bounds how often one request is retried after a 429 (the waits add up to a few
+// minutes: long enough for a per-minute window to reset several times).
+const maxRetries = 6
+
+// ErrRateLimited is returned when a request is still answered 429 after every retry.
+var ErrRateLimited = errors.New("still rate limited after waiting out the window several times")
+
+// retryAfter says how long to wait after a 429: the Retry-After header when it is a number of
+// seconds, else an exponential step (2s, 4s, ... capped at maxWait).
+func retryAfter(h http.Header, attempt int, maxWait time.Duration) (time.Duration, string) {
 	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s >= 0 {
-		wait = time.Duration(s)*time.Second + 100*time.Millisecond
+		return min(time.Duration(s)*time.Second+100*time.Millisecond, maxWait), "Retry-After"
 	}
-	return min(wait, maxWait)
+	return min(2*time.Second<<attempt, maxWait), "backoff"
 }
 
 func (c *Client) pacing(ctx context.Context) error {

@@ -25,7 +25,7 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		return
 	}
 	keyLen := e.cl.ValidKeyLen()
-	ok := e.property(ctx, "AUTH-INVALID-KEY", func(ctx context.Context, t *rapid.T, x *example) error {
+	err := e.property(ctx, "AUTH-INVALID-KEY", func(ctx context.Context, t *rapid.T, x *example) error {
 		k := client.Key{Kind: client.KeyLiteral, Literal: rapid.StringMatching(`[A-Za-z0-9_\-]{1,64}`).Draw(t, "key")}
 		if keyLen > 0 && rapid.Bool().Draw(t, "nearTheValidKey") {
 			k = client.Key{Kind: client.KeyValidPrefix, Prefix: rapid.IntRange(keyLen/2, keyLen).Draw(t, "keptPrefix"),
@@ -43,8 +43,8 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		}
 		return nil
 	})
-	if !ok {
-		e.cutShort("AUTH-INVALID-KEY")
+	if e.stopped(err, "AUTH-INVALID-KEY") {
+		return
 	}
 	for _, k := range []struct {
 		id   string

@@ -43,7 +43,7 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 		limit = int(*ps.Maximum)
 		req = req.With(ps.Name, strconv.Itoa(limit))
 	}
-	w, err := e.walk(client.WithTag(ctx, "corpus"), e, nil, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
+	w, err := e.walk(client.WithTag(ctx, "corpus"), e, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
 	c.err = err
 	c.ids, c.complete = w.ids, w.done && err == nil
 	if err == nil && w.rejected == nil && !w.done && !w.cycled {

@@ -86,7 +86,26 @@ type Engine struct {
 	ran     map[rules.Area]bool
 	corpus  *corpus
 	corpusM sync.Mutex
-	budget  bool // the request budget ran out
+	halted  error           // why the last workflow that stopped early stopped
+	chosen  map[string]bool // rules a caller selected (nil: all)
+}
+
+// SelectOnly starts a selection: from now on only rules passed to Select are reported (the
+// others show as not run), so a label filter that picks some rules of an area does not report
+// the rest of the area as passed.
+func (e *Engine) SelectOnly() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.chosen = map[string]bool{}
+}
+
+// Select adds a rule to the selection.
+func (e *Engine) Select(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.chosen != nil {
+		e.chosen[id] = true
+	}
 }
 
 // New prepares an engine.
@@ -143,8 +162,15 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 		}()
 	}
 	e.mu.Lock()
+	halted := e.halted
+	e.halted = nil
 	for _, r := range rules.InArea(a) {
-		e.results[r.ID].Duration = time.Since(start)
+		res := e.results[r.ID]
+		res.Duration = time.Since(start)
+		// a workflow that stopped early leaves its later rules unproven: never call them passed
+		if halted != nil && res.Violations == 0 && res.Status != Skip && res.Status != Error {
+			res.Status, res.Reason = CutOff, stopReason(halted)
+		}
 	}
 	e.mu.Unlock()
 }
@@ -177,6 +203,10 @@ func (e *Engine) Result(id string) Result {
 }
 
 func (e *Engine) verdict(res Result) Result {
+	if e.chosen != nil && !e.chosen[res.Rule.ID] {
+		res.Status, res.Reason = NotRun, "not selected"
+		return res
+	}
 	switch {
 	case res.Status == Skip, res.Status == Error:
 	case res.Violations > 0 && res.Rule.Level == rules.Strict && e.cfg.Profile == LenientProfile:
@@ -263,13 +293,27 @@ func (e *Engine) internal(a rules.Area, why string) {
 	}
 }
 
-// cutShort marks a rule whose workflow ran out of budget.
-func (e *Engine) cutShort(id string) {
+// cutShort marks a rule whose workflow could not finish: the budget ran out, the server kept
+// answering 429, or the run was interrupted.
+func (e *Engine) cutShort(id string, why error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.budget = true
 	res := e.results[id]
 	if res.Status != Skip {
-		res.Status, res.Reason = CutOff, "the request budget ran out before the rule finished"
+		res.Status, res.Reason = CutOff, stopReason(why)
 	}
+}
+
+func stopReason(err error) string {
+	switch {
+	case errors.Is(err, client.ErrBudget):
+		return "the request budget (--max-requests) ran out before the rule finished"
+	case errors.Is(err, client.ErrRateLimited):
+		return "the server kept answering 429 after conform waited out its window"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the run's deadline passed before the rule finished"
+	case errors.Is(err, context.Canceled):
+		return "the run was interrupted before the rule finished"
+	}
+	return "stopped: " + fmt.Sprint(err)
 }

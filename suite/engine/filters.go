@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"pgregory.net/rapid"
@@ -42,15 +43,11 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
 		return
 	}
-	ok := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
+	err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
 		r := e.filteredRequest(t, c)
 		return e.checkFiltered(ctx, x, c, r)
 	})
-	if !ok {
-		for _, id := range ids {
-			e.cutShort(id)
-		}
-	}
+	e.stopped(err, ids...)
 }
 
 // filteredRequest draws at least one filter and, sometimes, a page size.
@@ -82,7 +79,7 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 	if want >= 0 {
 		bound = min(maxFilterPages, terminationBound(want))
 	}
-	w, err := e.walk(ctx, x, x, r, walkOpts{maxPages: bound, limit: limit, check: func(pageNo int, p page, o *client.Observation) {
+	w, err := e.walk(ctx, x, r, walkOpts{maxPages: bound, limit: limit, check: func(pageNo int, p page, o *client.Observation) {
 		for i, it := range p.items {
 			if e.matches(it, r) != no {
 				continue
@@ -93,7 +90,7 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 			}
 			f := e.finding(rule, o, "expected every item on %s to honour %s, got %s=%q that does not (%s)",
 				where, r.String(), e.c.Page.IDField, p.ids[i], e.describeFields(it, r))
-			f.Path, f.Value = fmt.Sprintf("/%s/%d", e.c.Page.DataField, i), p.ids[i]
+			f.Path, f.Value = e.offendingField(it, r, i)
 			x.add(f)
 			return
 		}
@@ -144,7 +141,7 @@ func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request,
 	if e.effectiveLimit(r) == other {
 		other = max(int(*ps.Minimum), other/2+1)
 	}
-	w, err := e.walk(ctx, x, nil, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: min(maxFilterPages, terminationBound(want)), limit: other})
+	w, err := e.walk(ctx, x, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: min(maxFilterPages, terminationBound(want)), limit: other})
 	if err != nil || !w.done {
 		return "PAGE-COMPLETE"
 	}
@@ -173,6 +170,19 @@ func (e *Engine) missing(c *corpus, r client.Request, ids []string) []string {
 		}
 	}
 	return out
+}
+
+// offendingField is the JSON pointer and value of the first filtered field an item fails.
+func (e *Engine) offendingField(it map[string]any, r client.Request, index int) (string, string) {
+	for _, p := range e.c.Filters() {
+		v, ok := r.Get(p.Name)
+		if !ok || filterMatch(p, v, it) != no {
+			continue
+		}
+		got, _ := fieldAt(it, p.Field)
+		return fmt.Sprintf("/%s/%d/%s", e.c.Page.DataField, index, strings.Join(p.Field, "/")), fmt.Sprint(got)
+	}
+	return fmt.Sprintf("/%s/%d", e.c.Page.DataField, index), ""
 }
 
 // describeFields shows an item's values of the filtered fields.

@@ -44,9 +44,7 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 	if !e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) {
 		return
 	}
-	if !e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()) {
-		e.cutShort("PAGE-FOREIGN-CURSOR")
-	}
+	e.stopped(e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()), "PAGE-FOREIGN-CURSOR")
 }
 
 // smallLimit picks a small page size, from the seed, that walks n items in at most
@@ -64,7 +62,7 @@ func (e *Engine) smallLimit(n int, ps *contract.Param) int {
 // compareWalk walks the whole listing with r and compares its set with the corpus.
 func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) bool {
 	limit := e.effectiveLimit(r)
-	w, err := e.walk(ctx, e, nil, r, walkOpts{maxPages: terminationBound(len(c.ids)), limit: limit})
+	w, err := e.walk(ctx, e, r, walkOpts{maxPages: terminationBound(len(c.ids)), limit: limit})
 	if e.stopped(err, "PAGE-COMPLETE", "PAGE-TERMINATES") {
 		return false
 	}

@@ -30,8 +30,7 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 		{"PARAM-INVALID-422", e.invalidValue(ctx)},
 		{"PARAM-DATE-PATTERN", e.datePattern()},
 	} {
-		if !e.property(ctx, p.id, p.prop) {
-			e.cutShort(p.id)
+		if e.stopped(e.property(ctx, p.id, p.prop), p.id) {
 			return
 		}
 	}

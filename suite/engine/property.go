@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -36,7 +35,6 @@ func ConfigureRapid(seed uint64, examples int) {
 // example collects the findings of one run of a property.
 type example struct {
 	findings []Finding
-	steps    []string
 }
 
 func (x *example) add(f Finding) { x.findings = append(x.findings, f) }
@@ -44,15 +42,12 @@ func (x *example) add(f Finding) { x.findings = append(x.findings, f) }
 // shrinkAllowance bounds the requests one property may spend shrinking a failure.
 const shrinkAllowance = 150
 
-// errStop ends a property run without counting it (the budget ran out or the run was cancelled).
-var errStop = errors.New("stop")
-
 // property runs prop as a rapid property. Each run reports to its own example; a run with
 // findings fails, rapid shrinks it, and the findings of the minimal failing run (rapid runs it
-// last) are recorded as the rule's evidence. It returns false when the budget ran out.
-func (e *Engine) property(ctx context.Context, name string, prop func(ctx context.Context, t *rapid.T, x *example) error) bool {
+// last) are recorded as the rule's evidence. It returns why it had to stop early, if it did.
+func (e *Engine) property(ctx context.Context, name string, prop func(ctx context.Context, t *rapid.T, x *example) error) error {
 	var last *example
-	stopped := false
+	var stopped error
 	tb := &quietTB{name: name}
 	shrinkStart := 0
 	ctx = client.WithTag(ctx, name)
@@ -63,7 +58,9 @@ func (e *Engine) property(ctx context.Context, name string, prop func(ctx contex
 		x := &example{}
 		err := prop(ctx, t, x)
 		if err != nil {
-			stopped = stopped || errors.Is(err, client.ErrBudget) || ctx.Err() != nil
+			if stopped == nil {
+				stopped = err
+			}
 			t.Skip("stopped: " + err.Error())
 		}
 		if len(x.findings) > 0 {
@@ -77,13 +74,10 @@ func (e *Engine) property(ctx context.Context, name string, prop func(ctx contex
 	if last != nil {
 		for _, f := range last.findings {
 			f.Minimal = true
-			if len(last.steps) > 1 {
-				f.Sequence = last.steps
-			}
 			e.add(f)
 		}
 	}
-	return !stopped
+	return stopped
 }
 
 // quietTB is the testing.TB rapid reports to: it records rather than fails, so rapid can

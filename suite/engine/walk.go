@@ -29,7 +29,7 @@ type walkOpts struct {
 // walk sends the first request and follows nextCursor. It reports PAGE-TERMINATES,
 // PAGE-NO-DUPLICATES and PAGE-LIMIT findings to s; it returns an error only when the budget
 // or the context ends it.
-func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Request, opts walkOpts) (walkResult, error) {
+func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts walkOpts) (walkResult, error) {
 	var w walkResult
 	seenCursor := map[string]bool{}
 	seenID := map[string]bool{}
@@ -38,14 +38,17 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 		cursorName = c.Name
 	}
 	req := first
+	var steps []string // the curl lines of the pages so far, for findings that need the walk
+	withSteps := func(f Finding) Finding {
+		f.Sequence = append([]string(nil), steps[:len(steps)-1]...)
+		return f
+	}
 	for w.pages < opts.maxPages {
 		o, err := e.cl.Do(ctx, req, true)
 		if err != nil {
 			return w, err
 		}
-		if x != nil {
-			x.steps = append(x.steps, e.cl.Curl(req))
-		}
+		steps = append(steps, e.cl.Curl(req))
 		if !e.inspect(o, s) || o.Status != e.c.SuccessStatus() {
 			w.rejected = o
 			return w, nil
@@ -65,7 +68,7 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 			}
 		}
 		if len(p.ids) > 0 && fresh == 0 {
-			s.add(e.finding("PAGE-TERMINATES", o, "expected the walk to move on, got page %d holding only items already returned (the cursor cycles back)", w.pages+1))
+			s.add(withSteps(e.finding("PAGE-TERMINATES", o, "expected the walk to move on, got page %d holding only items already returned (the cursor cycles back)", w.pages+1)))
 			w.cycled = true
 			return w, nil
 		}
@@ -73,7 +76,7 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 			if seenID[id] {
 				f := e.finding("PAGE-NO-DUPLICATES", o, "expected each item once in a walk, got %s=%q again on page %d", e.c.Page.IDField, id, w.pages+1)
 				f.Value = id
-				s.add(f)
+				s.add(withSteps(f))
 			}
 			seenID[id] = true
 		}
@@ -94,7 +97,7 @@ func (e *Engine) walk(ctx context.Context, s sink, x *example, first client.Requ
 			return w, nil
 		}
 		if seenCursor[p.cursor] {
-			s.add(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages))
+			s.add(withSteps(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages)))
 			w.cycled = true
 			return w, nil
 		}

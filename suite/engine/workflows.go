@@ -35,7 +35,10 @@ func (e *Engine) stopped(err error, ids ...string) bool {
 		return false
 	}
 	for _, id := range ids {
-		e.cutShort(id)
+		e.cutShort(id, err)
 	}
+	e.mu.Lock()
+	e.halted = err
+	e.mu.Unlock()
 	return true
 }

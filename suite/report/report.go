@@ -40,7 +40,7 @@ func (r Redactor) Redact(s string) string {
 
 // Summary is a run's outcome, the single input of every renderer.
 type Summary struct {
-	Verdict     string          `json:"verdict"` // "conformant", "violations", "partial" (interrupted), "error" (conform failed)
+	Verdict     string          `json:"verdict"` // "conformant", "violations", "incomplete" (rules cut short), "partial" (interrupted), "error" (conform failed)
 	Seed        uint64          `json:"seed"`
 	Target      string          `json:"target"`
 	SpecTitle   string          `json:"specTitle"`
@@ -58,11 +58,12 @@ type Summary struct {
 // Tally fills Counts and Verdict from Results.
 func (s *Summary) Tally() {
 	s.Counts = map[string]int{}
-	failed, broken := false, false
+	failed, broken, cut := false, false, false
 	for _, r := range s.Results {
 		s.Counts[string(r.Status)]++
 		failed = failed || r.Status == engine.Fail
 		broken = broken || r.Status == engine.Error
+		cut = cut || r.Status == engine.CutOff
 	}
 	switch {
 	case failed:
@@ -71,6 +72,8 @@ func (s *Summary) Tally() {
 		s.Verdict = "error"
 	case s.Partial:
 		s.Verdict = "partial"
+	case cut:
+		s.Verdict = "incomplete"
 	default:
 		s.Verdict = "conformant"
 	}

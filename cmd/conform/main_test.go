@@ -1,9 +1,11 @@
 package main_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +80,22 @@ var _ = Describe("conform", func() {
 		out := string(s.Out.Contents())
 		Expect(out).To(ContainSubstring("FILTER-HONOURED"))
 		Expect(out).To(ContainSubstring(`-H "x-api-key: $CONFORM_API_KEY"`))
+	})
+
+	It("replays a run exactly with its seed: the same requests in the same order", func() {
+		dir := GinkgoT().TempDir()
+		var traces [2]string
+		for i := range traces {
+			path := filepath.Join(dir, fmt.Sprintf("trace%d.txt", i))
+			s := conform(nil, "--seed", "11", "--trace", path)
+			Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+			b, err := os.ReadFile(path)
+			Expect(err).NotTo(HaveOccurred())
+			// cursors are the server's own opaque tokens (signed with a per-start secret): mask them
+			traces[i] = regexp.MustCompile(`cursor=[^&\t]*`).ReplaceAllString(string(b), "cursor=…")
+		}
+		Expect(strings.Count(traces[0], "\n")).To(BeNumerically(">", 100))
+		Expect(traces[1]).To(Equal(traces[0]))
 	})
 
 	It("exits 3 with one line on stderr when the target is unreachable", func() {

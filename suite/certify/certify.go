@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -34,6 +35,8 @@ type Options struct {
 	Rate        float64
 	Insecure    bool
 	CACert      string
+	OnWait      func(d time.Duration, why string) // told before each wait on a 429
+	Trace       io.Writer                         // one line per request sent (nil: none)
 }
 
 // ErrConfig marks an unusable configuration (exit 2).
@@ -82,7 +85,7 @@ func Prepare(o Options) (*Run, error) {
 	cl, err := client.New(client.Config{
 		BaseURL: u, Path: o.Contract.Path, KeyHeader: o.Contract.KeyHeader, Keys: run.Keys,
 		Timeout: o.Timeout, MaxBody: o.MaxBody, MaxRequests: o.MaxRequests, Rate: o.Rate,
-		Insecure: o.Insecure, CACert: o.CACert,
+		Insecure: o.Insecure, CACert: o.CACert, OnWait: o.OnWait, Trace: o.Trace,
 	})
 	if err != nil {
 		run.Close()

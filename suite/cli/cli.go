@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/suite"
 	"github.com/introw/conform/suite/certify"
+	"github.com/introw/conform/suite/client"
 	"github.com/introw/conform/suite/config"
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/engine"
@@ -85,9 +87,18 @@ Run "conform --help-flags" for the flags; see README.md for the environment vari
 `)
 }
 
+// loadSpec reads the spec from a file, an http(s) URL (fetched with a timeout and a size cap)
+// or, with no path, the embedded openapi.json.
 func loadSpec(path string) (*contract.Contract, error) {
 	raw := conform.OpenAPI
-	if path != "" {
+	switch {
+	case strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://"):
+		b, err := client.Fetch(context.Background(), path, config.DefaultTimeout, config.DefaultMaxBody)
+		if err != nil {
+			return nil, fmt.Errorf("fetching the spec: %w", err)
+		}
+		raw = b
+	case path != "":
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("reading the spec: %w", err)
@@ -110,6 +121,16 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 			return ExitUsage
 		}
 	}
+	var trace io.Writer
+	if cfg.Trace != "" {
+		f, err := os.Create(cfg.Trace)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform: --trace: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		trace = f
+	}
 	if !cfg.SeedSet {
 		cfg.Seed = rand.Uint64() >> 1
 	}
@@ -120,6 +141,10 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Keys: cfg.Keys, Seed: cfg.Seed,
 		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert,
+		OnWait: func(d time.Duration, why string) {
+			fmt.Fprintf(stderr, "conform: the server answered 429; waiting %s (%s) before retrying\n", d.Round(time.Second), why)
+		},
+		Trace: trace,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "conform: %v\n", err)

@@ -52,6 +52,7 @@ type Config struct {
 	CACert      string                            // PEM file of extra CAs
 	MaxBackoff  time.Duration                     // longest wait on a 429 before retrying (0: 65s)
 	OnWait      func(d time.Duration, why string) // told before each wait on a 429 (may be nil)
+	Trace       io.Writer                         // one line per request sent: sequence, tag, query, status (nil: none)
 	MaxFailures int                               // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
 }
 
@@ -66,6 +67,7 @@ type Client struct {
 	waiting atomic.Int64 // nanoseconds spent waiting out 429s
 	failing atomic.Int64 // requests in a row without a usable answer
 	tags    sync.Map     // tag -> *atomic.Int64: requests sent under each tag
+	traceMu sync.Mutex
 }
 
 type tagKey struct{}
@@ -247,6 +249,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	tag, _ := ctx.Value(tagKey{}).(string)
 	n, _ := c.tags.LoadOrStore(tag, new(atomic.Int64))
 	n.(*atomic.Int64).Add(1)
+	defer c.trace(obs, tag)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -292,6 +295,16 @@ func (c *Client) keyValue(k Key) string {
 		return v[:min(k.Prefix, len(v))] + k.Literal
 	}
 	return c.cfg.Keys[k.Kind]
+}
+
+// trace writes one line for an exchange (keys never appear: the request's key is named by kind).
+func (c *Client) trace(o *Observation, tag string) {
+	if c.cfg.Trace == nil {
+		return
+	}
+	c.traceMu.Lock()
+	defer c.traceMu.Unlock()
+	fmt.Fprintf(c.cfg.Trace, "%d\t%s\t%s\t%s\t%d\n", o.Seq, tag, o.Request.Key.Kind.EnvVar(), o.Request.String(), o.Status)
 }
 
 // HasKey reports whether a key of that kind was configured.

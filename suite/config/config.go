@@ -40,6 +40,7 @@ type Config struct {
 	Variant     string
 	Baseline    string
 	Stats       bool
+	Trace       string // file to write one line per request to
 	Keys        map[client.KeyKind]string
 }
 
@@ -80,7 +81,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	maxBody := fs.String("max-body", strconv.Itoa(DefaultMaxBody), "cap on response body bytes")
 	insecure := fs.String("insecure", "false", "skip TLS certificate verification (loudly)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "base URL of the server to certify (none: the built-in reference server)")
-	fs.StringVar(&c.Spec, "spec", "", "OpenAPI 3.1 spec file (default: the embedded openapi.json)")
+	fs.StringVar(&c.Spec, "spec", "", "OpenAPI 3.1 spec: a file or an http(s) URL, JSON or YAML (default: the embedded openapi.json)")
 	fs.StringVar(&c.LabelFilter, "label-filter", "", "select rules by label (Ginkgo syntax): area names, rule IDs, strict, lenient")
 	fs.StringVar(&c.ReportDir, "report-dir", "", "write junit.xml, report.json and report.html here")
 	fs.StringVar(&c.Profile, "profile", "strict", "strict (default) or lenient: in lenient, strict-level rules only warn")
@@ -88,6 +89,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.StringVar(&c.Variant, "variant", "", "with no base URL: certify this built-in fixture variant instead of the reference")
 	fs.StringVar(&c.Baseline, "baseline", "", "file of known violations to accept")
 	fs.BoolVar(&c.Stats, "stats", false, "print requests, wall time and per-rule request counts")
+	fs.StringVar(&c.Trace, "trace", "", "write one line per request (sequence, plan, key variable, query, status) to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

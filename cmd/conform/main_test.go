@@ -98,6 +98,19 @@ var _ = Describe("conform", func() {
 		Expect(traces[1]).To(Equal(traces[0]))
 	})
 
+	It("accepts known violations from a baseline, fails new ones, and reports fixed ones", func() {
+		file := filepath.Join(GinkgoT().TempDir(), "baseline.txt")
+		s := conform(nil, "baseline", "write", file, "--variant", "filter-stage-ignored", "--seed", "1")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		Expect(file).To(BeAnExistingFile())
+		s = conform(nil, "--baseline", file, "--variant", "filter-stage-ignored", "--seed", "1")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		Expect(s.Out).To(gbytes.Say("KNOWN"))
+		s = conform(nil, "--baseline", file, "--variant", "schema-id-numeric", "--seed", "1")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		Expect(string(s.Out.Contents())).To(ContainSubstring("fixed since the baseline"))
+	})
+
 	It("exits 3 with one line on stderr when the target is unreachable", func() {
 		s := conform([]string{"CONFORM_BASE_URL=http://127.0.0.1:1", "CONFORM_API_KEY=k"}, "--timeout", "2s")
 		Eventually(s, 30*time.Second).Should(gexec.Exit(3))

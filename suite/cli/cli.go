@@ -23,6 +23,7 @@ import (
 
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/suite"
+	"github.com/introw/conform/suite/baseline"
 	"github.com/introw/conform/suite/certify"
 	"github.com/introw/conform/suite/client"
 	"github.com/introw/conform/suite/config"
@@ -57,6 +58,18 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) (
 			return serveCmd(args[1:], getenv, stdout, stderr)
 		case "diff":
 			return diffCmd(args[1:], stdout, stderr)
+		case "baseline":
+			if len(args) < 3 || args[1] != "write" || strings.HasPrefix(args[2], "-") {
+				fmt.Fprintln(stderr, "conform baseline: usage: conform baseline write FILE [flags of a run]")
+				return ExitUsage
+			}
+			cfg, err := config.Parse(args[3:], getenv, stderr)
+			if err != nil {
+				fmt.Fprintf(stderr, "conform: %v\n", err)
+				return ExitUsage
+			}
+			cfg.Baseline, cfg.WriteBaseline = "", args[2]
+			return certifyCmd(cfg, getenv, stdout, stderr)
 		case "help", "-h", "--help", "-help":
 			usage(stdout)
 			return ExitConformant
@@ -118,6 +131,18 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	if cfg.ReportDir != "" {
 		if err := writableDir(cfg.ReportDir); err != nil {
 			fmt.Fprintf(stderr, "conform: report dir: %v\n", err)
+			return ExitUsage
+		}
+	}
+	var known baseline.Baseline
+	if cfg.Baseline != "" {
+		f, err := os.Open(cfg.Baseline)
+		if err == nil {
+			known, err = baseline.Read(f)
+			_ = f.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "conform: --baseline: %v\n", err)
 			return ExitUsage
 		}
 	}
@@ -196,6 +221,16 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
 		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag()}
+	if cfg.WriteBaseline != "" {
+		if err := writeBaseline(cfg.WriteBaseline, sum, red); err != nil {
+			fmt.Fprintf(stderr, "conform: writing the baseline: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "conform: wrote the baseline of %d failing rule(s) to %s\n", len(run.Engine.Fired()), cfg.WriteBaseline)
+	}
+	if known != nil {
+		sum.Results, sum.Fixed = known.Apply(sum.Results)
+	}
 	sum.Tally()
 	fmt.Fprintln(stdout)
 	_ = report.WriteConsole(stdout, sum, red, cfg.Stats)
@@ -212,6 +247,8 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		}
 	}
 	switch {
+	case cfg.WriteBaseline != "" && sum.Verdict == "violations":
+		return ExitConformant // writing a baseline from a failing run is the point
 	case *interrupted != 0:
 		return *interrupted
 	case sum.Verdict == "violations":
@@ -224,6 +261,23 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		return ExitUsage
 	}
 	return ExitConformant
+}
+
+func writeBaseline(path string, sum report.Summary, red report.Redactor) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if err := baseline.Write(&b, sum.Results); err != nil {
+		_ = f.Close()
+		return err
+	}
+	_, err = io.WriteString(f, red.Redact(b.String()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func secrets(run *certify.Run) []string {

@@ -22,26 +22,27 @@ var ErrUsage = errors.New("usage error")
 
 // Config is a validated run configuration.
 type Config struct {
-	BaseURL     string
-	Spec        string // path of the spec file ("" = the embedded openapi.json)
-	Seed        uint64
-	SeedSet     bool
-	Timeout     time.Duration
-	Deadline    time.Duration
-	LabelFilter string
-	ReportDir   string
-	Profile     string
-	Examples    int
-	MaxRequests int
-	Rate        float64
-	MaxBody     int64
-	Insecure    bool
-	CACert      string
-	Variant     string
-	Baseline    string
-	Stats       bool
-	Trace       string // file to write one line per request to
-	Keys        map[client.KeyKind]string
+	BaseURL       string
+	Spec          string // path of the spec file ("" = the embedded openapi.json)
+	Seed          uint64
+	SeedSet       bool
+	Timeout       time.Duration
+	Deadline      time.Duration
+	LabelFilter   string
+	ReportDir     string
+	Profile       string
+	Examples      int
+	MaxRequests   int
+	Rate          float64
+	MaxBody       int64
+	Insecure      bool
+	CACert        string
+	Variant       string
+	Baseline      string
+	Stats         bool
+	Trace         string // file to write one line per request to
+	WriteBaseline string // set by "conform baseline write FILE": write the run's failures there
+	Keys          map[client.KeyKind]string
 }
 
 // Env lists the environment variables conform reads, flag by flag ("" for flag-only settings).

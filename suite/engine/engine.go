@@ -48,6 +48,7 @@ const (
 	NotRun  Status = "not-run"
 	CutOff  Status = "cut-short" // the request budget ran out before the rule finished
 	Error   Status = "error"     // conform failed to run the rule (its own bug)
+	Known   Status = "known"     // a violation the baseline accepts
 	maxKept        = 5           // findings kept per rule (the count goes on)
 )
 

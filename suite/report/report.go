@@ -50,7 +50,8 @@ type Summary struct {
 	Duration    time.Duration   `json:"durationNs"`
 	Waited      time.Duration   `json:"waitedNs,omitempty"`
 	Partial     bool            `json:"partial,omitempty"`
-	ByTag       map[string]int  `json:"requestsByPlan,omitempty"` // requests per plan: rule IDs, areas, "corpus"
+	ByTag       map[string]int  `json:"requestsByPlan,omitempty"`     // requests per plan: rule IDs, areas, "corpus"
+	Fixed       []string        `json:"fixedSinceBaseline,omitempty"` // baseline rules that now pass
 	Results     []engine.Result `json:"results"`
 	Counts      map[string]int  `json:"counts"` // per status
 }
@@ -127,8 +128,11 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 			fmt.Fprintf(&b, "    reproduce: %s\n", f.Curl)
 		}
 	}
-	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %d warned, %d skipped, %d cut short; %d requests in %s\n",
-		strings.ToUpper(s.Verdict), s.Counts["pass"], s.Counts["fail"], s.Counts["warn"], s.Counts["skip"], s.Counts["cut-short"],
+	if len(s.Fixed) > 0 {
+		fmt.Fprintf(&b, "\nfixed since the baseline (remove them from it): %s\n", strings.Join(s.Fixed, ", "))
+	}
+	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %d warned, %d known (baseline), %d skipped, %d cut short; %d requests in %s\n",
+		strings.ToUpper(s.Verdict), s.Counts["pass"], s.Counts["fail"], s.Counts["warn"], s.Counts["known"], s.Counts["skip"], s.Counts["cut-short"],
 		s.Requests, s.Duration.Round(time.Millisecond))
 	if stats {
 		fmt.Fprintf(&b, "stats: %d requests, wall %s, waited on rate limits %s, shared walk of the listing %d requests, preflight %d\n",

@@ -320,9 +320,7 @@ func (n *fastNode) validNumber(v any) bool {
 
 // plainInteger reports whether s is an optional minus followed by decimal digits only.
 func plainInteger(s string) bool {
-	if strings.HasPrefix(s, "-") {
-		s = s[1:]
-	}
+	s = strings.TrimPrefix(s, "-")
 	if s == "" {
 		return false
 	}

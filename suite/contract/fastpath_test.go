@@ -410,7 +410,7 @@ func genPage(t *rapid.T) any {
 	if data == nil {
 		data = []any{}
 	}
-	var cursor any = maybeNull(t, "cursor", rapid.String().Draw(t, "cursor"))
+	cursor := maybeNull(t, "cursor", rapid.String().Draw(t, "cursor"))
 	var root any = map[string]any{"data": data, "pagination": map[string]any{"nextCursor": cursor}}
 	return mutate(t, root, rapid.IntRange(0, 4).Draw(t, "mutations"))
 }

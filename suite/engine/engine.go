@@ -176,12 +176,16 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 	e.mu.Unlock()
 }
 
-// RunAll runs every area, two at a time, then settles every verdict.
+// RunAll runs every area: the rate-limit area alone first (its remaining-count probes must not
+// share the key's window with other traffic), then the others two at a time.
 func (e *Engine) RunAll(ctx context.Context) {
-	areas := rules.Areas()
+	e.RunArea(ctx, rules.RateLimits)
 	sem := make(chan struct{}, 2)
 	var wg sync.WaitGroup
-	for _, a := range areas {
+	for _, a := range rules.Areas() {
+		if a == rules.RateLimits {
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"strconv"
 
@@ -113,7 +112,7 @@ func (e *Engine) inspectRateHeaders(o *client.Observation, s sink) {
 
 // remaining reads the remaining-count header of a 200 (ok false when absent or malformed).
 func (e *Engine) remaining(o *client.Observation) (uint64, bool) {
-	if e.c.RateLimit.Remaining == "" || o.Status != http.StatusOK {
+	if e.c.RateLimit.Remaining == "" || o.Status != e.c.SuccessStatus() {
 		return 0, false
 	}
 	v := o.Header.Get(e.c.RateLimit.Remaining)

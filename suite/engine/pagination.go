@@ -62,7 +62,11 @@ func (e *Engine) smallLimit(n int, ps *contract.Param) int {
 // compareWalk walks the whole listing with r and compares its set with the corpus.
 func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) bool {
 	limit := e.effectiveLimit(r)
-	w, err := e.walk(ctx, e, r, walkOpts{maxPages: terminationBound(len(c.ids)), limit: limit})
+	bound := maxCorpusPages
+	if c.complete {
+		bound = terminationBound(len(c.ids))
+	}
+	w, err := e.walk(ctx, e, r, walkOpts{maxPages: bound, limit: limit})
 	if e.stopped(err, "PAGE-COMPLETE", "PAGE-TERMINATES") {
 		return false
 	}

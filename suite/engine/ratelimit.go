@@ -37,7 +37,7 @@ func (e *Engine) decreasing(ctx context.Context) bool {
 		if e.stopped(err, id) {
 			return false
 		}
-		if !ok || o.Status != http.StatusOK {
+		if !ok || o.Status != e.c.SuccessStatus() {
 			continue
 		}
 		r, ok := e.remaining(o)
@@ -92,7 +92,7 @@ func (e *Engine) exhaust(ctx context.Context) {
 		if o.Status == http.StatusTooManyRequests {
 			return // SCHEMA-BODY and SCHEMA-CONTENT-TYPE judge its envelope
 		}
-		if o.Status != http.StatusOK {
+		if o.Status != e.c.SuccessStatus() {
 			e.add(e.finding(id, o, "expected 200 until the allowance is spent, then 429; got %d", o.Status))
 			return
 		}

@@ -163,8 +163,8 @@ func (d *differ) emitSchema(s site, path, kind, o, n string, eff effect, what st
 	case effNarrow:
 		switch s.dir {
 		case dirRequest:
-			clients = true
-			why = "clients may send input NEW rejects"
+			clients, servers = true, true
+			why = "clients may send input NEW rejects, and a lagging server still accepts input NEW requires it to reject"
 		case dirResponse:
 			servers = true
 			why = "a lagging server may still produce output NEW forbids"

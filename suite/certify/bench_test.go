@@ -1,0 +1,36 @@
+package certify_test
+
+import (
+	"context"
+	"testing"
+
+	conform "github.com/introw/conform"
+	"github.com/introw/conform/suite/certify"
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/engine"
+)
+
+// BenchmarkDefaultRun measures a whole default certification (all rules, default examples and
+// budget) of the in-process reference server: the engine, the client and the server together.
+func BenchmarkDefaultRun(b *testing.B) {
+	c, err := contract.Load(conform.OpenAPI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine.ConfigureRapid(1, 30)
+	b.ReportAllocs()
+	requests := 0
+	for b.Loop() {
+		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: 30, MaxRequests: 1500})
+		if err != nil {
+			b.Fatal(err)
+		}
+		run.Engine.RunAll(context.Background())
+		if run.Engine.Failed() {
+			b.Fatal("the reference server failed")
+		}
+		requests = run.Engine.Requests()
+		run.Close()
+	}
+	b.ReportMetric(float64(requests), "requests/run")
+}

@@ -23,6 +23,8 @@ type Target struct {
 	Engine  *engine.Engine
 	Context context.Context     // cancelled on interrupt or deadline (nil: the spec's own)
 	Redact  func(string) string // applied to every message the specs print (nil: none)
+	// Progress, when set, is told each rule's verdict as its spec ends.
+	Progress func(engine.Result)
 }
 
 var target *Target
@@ -65,7 +67,11 @@ func areaSpecs(a rules.Area, what string) {
 				}
 				target.Engine.Select(r.ID)
 				target.Engine.RunArea(run, a)
-				report(target.Engine.Result(r.ID))
+				res := target.Engine.Result(r.ID)
+				if target.Progress != nil {
+					target.Progress(res)
+				}
+				report(res)
 			})
 		}
 	})

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
 	conform "github.com/introw/conform"
@@ -199,7 +200,8 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		return ExitUnreachable
 	}
 	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
-	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx})
+	onRule, endProgress := progress(stdout, stderr, run.Engine, red)
+	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx, Progress: onRule})
 	suite.Register()
 	run.Engine.SelectOnly()
 
@@ -216,7 +218,11 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	if cfg.ReportDir != "" {
 		reporterCfg.JUnitReport = filepath.Join(cfg.ReportDir, "junit.xml")
 	}
+	// conform prints its own progress and summary (with every finding); Ginkgo's console
+	// output would repeat them, so it is discarded. The JUnit report still comes from Ginkgo.
+	formatter.ColorableStdOut = io.Discard
 	RunSpecs(tb{}, "conform: GET "+c.Path+" contract", suiteCfg, reporterCfg)
+	endProgress()
 
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
@@ -278,6 +284,35 @@ func writeBaseline(path string, sum report.Summary, red report.Redactor) error {
 		err = cerr
 	}
 	return err
+}
+
+// progress reports rules as they finish: one live line on stderr when stdout is a terminal,
+// else a plain line per rule on stdout. The returned end func closes the live line.
+func progress(stdout, stderr io.Writer, e *engine.Engine, red report.Redactor) (func(engine.Result), func()) {
+	tty := false
+	if f, ok := stdout.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil {
+			tty = fi.Mode()&os.ModeCharDevice != 0
+		}
+	}
+	done, failures := 0, 0
+	on := func(res engine.Result) {
+		done++
+		if res.Status == engine.Fail || res.Status == engine.Error {
+			failures++
+		}
+		if tty {
+			fmt.Fprintf(stderr, "\r\033[Kconform: %d rules done, %d requests, %d failing (last: %s)", done, e.Requests(), failures, res.Rule.ID)
+			return
+		}
+		fmt.Fprintln(stdout, red.Redact(fmt.Sprintf("conform: rule %d done: %s %s (%d requests so far)", done, strings.ToUpper(string(res.Status)), res.Rule.ID, e.Requests())))
+	}
+	end := func() {
+		if tty && done > 0 {
+			fmt.Fprintln(stderr)
+		}
+	}
+	return on, end
 }
 
 func secrets(run *certify.Run) []string {

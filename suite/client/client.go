@@ -28,9 +28,9 @@ var ErrBudget = errors.New("request budget exhausted")
 
 // ErrGaveUp is returned once MaxFailures requests in a row got no usable answer (no complete
 // HTTP answer, or a body over the cap): a server that hangs, drips or streams forever is not
-// fed the rest of the budget at one timeout per request. It wraps ErrBudget, so every caller
-// that stops on the budget stops on it too.
-var ErrGaveUp = fmt.Errorf("%w: the server gave no usable answer to too many requests in a row", ErrBudget)
+// fed the rest of the budget at one timeout per request. Like ErrBudget it ends the run's
+// sending for good; it is kept apart so a report can say why.
+var ErrGaveUp = errors.New("the server gave no usable answer to too many requests in a row")
 
 // DefaultMaxFailures is Config.MaxFailures when unset.
 const DefaultMaxFailures = 10

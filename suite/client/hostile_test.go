@@ -196,7 +196,7 @@ var _ = Describe("giving up on a server that stopped answering", func() {
 		}
 		_, err := cl.Do(context.Background(), valid, false)
 		Expect(err).To(MatchError(client.ErrGaveUp))
-		Expect(errors.Is(err, client.ErrBudget)).To(BeTrue(), "callers that stop on the budget stop on it")
+		Expect(errors.Is(err, client.ErrBudget)).To(BeFalse(), "a report can tell it from the budget")
 		Expect(cl.Sent()).To(Equal(3))
 		Eventually(s.Connections).Should(Equal(3))
 	})

@@ -71,7 +71,8 @@ const (
 // Parse reads args (without the program name) and the environment (getenv) into a Config.
 func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors come back as one line; --help prints the flags below
+	fs.Usage = func() {}
 	c := &Config{Keys: map[client.KeyKind]string{}}
 	seed := fs.String("seed", "", "seed for every random choice (default: random, printed); replays a run exactly")
 	timeout := fs.String("timeout", DefaultTimeout.String(), "per-request timeout: connect, TLS, headers and the whole body")
@@ -93,6 +94,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.StringVar(&c.Trace, "trace", "", "write one line per request (sequence, plan, key variable, query, status) to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)

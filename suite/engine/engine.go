@@ -133,7 +133,10 @@ func (e *Engine) Preflight(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if obs.Err != nil && (obs.Err.Kind == "refused" || obs.Err.Kind == "tls" || obs.Err.Kind == "timeout") {
+	if obs.Err != nil && !obs.Err.Connected {
+		// no connection at all (refused, unknown host, TLS refused): nothing to certify. A server
+		// that accepts the connection and then hangs, drips or breaks is reachable: the run goes
+		// on and TRANSPORT-ANSWER reports it.
 		return fmt.Errorf("%w: %s", ErrUnreachable, obs.Err.Msg)
 	}
 	e.inspect(obs, e)
@@ -313,6 +316,8 @@ func stopReason(err error) string {
 	switch {
 	case errors.Is(err, client.ErrBudget):
 		return "the request budget (--max-requests) ran out before the rule finished"
+	case errors.Is(err, client.ErrGaveUp):
+		return "the server stopped giving usable answers (see TRANSPORT-ANSWER), so conform stopped asking"
 	case errors.Is(err, client.ErrRateLimited):
 		return "the server kept answering 429 after conform waited out its window"
 	case errors.Is(err, context.DeadlineExceeded):

@@ -1,6 +1,8 @@
 package main_test
 
 import (
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"os"
 	"os/exec"
@@ -111,6 +113,28 @@ var _ = Describe("conform", func() {
 		Expect(string(s.Out.Contents())).To(ContainSubstring("fixed since the baseline"))
 	})
 
+	It("prints curl lines that reproduce the failure when pasted into a shell with the keys exported", func() {
+		if _, err := exec.LookPath("curl"); err != nil {
+			Fail("curl is needed to prove the reproduction lines (apt-get install curl)")
+		}
+		srv, err := fixtures.Start(fixtures.Options{Variant: "schema-id-numeric"})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		env := []string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=" + srv.Keys.Valid}
+		s := conform(env, "--seed", "3", "--label-filter", "schema")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		line := regexp.MustCompile(`reproduce: (curl .*)`).FindStringSubmatch(string(s.Out.Contents()))
+		Expect(line).To(HaveLen(2), "a reproduce line")
+		Expect(line[1]).To(ContainSubstring(`$CONFORM_API_KEY`))
+		Expect(line[1]).NotTo(ContainSubstring(srv.Keys.Valid))
+		cmd := exec.Command("bash", "-c", line[1])
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(ContainSubstring("HTTP/1.1 200"))
+		Expect(string(out)).To(MatchRegexp(`"id":\s*\d`)) // the numeric id the schema forbids
+	})
+
 	It("exits 3 with one line on stderr when the target is unreachable", func() {
 		s := conform([]string{"CONFORM_BASE_URL=http://127.0.0.1:1", "CONFORM_API_KEY=k"}, "--timeout", "2s")
 		Eventually(s, 30*time.Second).Should(gexec.Exit(3))
@@ -149,5 +173,43 @@ var _ = Describe("conform", func() {
 		for _, f := range []string{"junit.xml", "report.json", "report.html"} {
 			Expect(filepath.Join(dir, f)).To(BeAnExistingFile())
 		}
+		junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(xml.Unmarshal(junit, new(struct{}))).To(Succeed())
+		Expect(string(junit)).To(ContainSubstring("SCHEMA-BODY"))
+		var rep struct {
+			Verdict string `json:"verdict"`
+			Seed    uint64 `json:"seed"`
+			Results []struct {
+				Status   string `json:"status"`
+				Findings []struct {
+					Curl string `json:"curl"`
+				} `json:"findings"`
+			} `json:"results"`
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &rep)).To(Succeed())
+		Expect(rep.Verdict).To(Equal("violations"))
+		Expect(rep.Seed).To(BeEquivalentTo(5))
+
+		browser := ""
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				browser = p
+				break
+			}
+		}
+		if browser == "" {
+			Skip("no headless browser on this machine (.ci/run installs Debian's chromium)")
+		}
+		dom, err := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+filepath.Join(dir, "report.html")).Output()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(dom)).To(ContainSubstring("violations"))
+		Expect(string(dom)).To(ContainSubstring(`id="SCHEMA-BODY"`))
+		Expect(string(dom)).To(ContainSubstring("reproduce:"))
+		Expect(string(dom)).To(ContainSubstring("$CONFORM_API_KEY"))
 	})
 })

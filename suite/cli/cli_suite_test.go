@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,4 +83,19 @@ func vmHWM() int64 {
 		}
 	}
 	return 0
+}
+
+// raceEnabled reports whether the test binary was built with -race, which multiplies memory
+// use several times: peak-memory bounds hold for normal builds only.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }

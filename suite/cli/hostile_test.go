@@ -200,7 +200,9 @@ func TestHostileServers(t *testing.T) {
 			g.Expect(r.stdout).To(ContainSubstring(tc.message))
 			g.Expect(r.wall).To(BeNumerically("<", maxWall))
 			g.Expect(r.res.VmHWMKiB).To(BeNumerically(">", 0), "peak memory measured")
-			g.Expect(r.res.VmHWMKiB).To(BeNumerically("<", maxHWMKiB), "peak resident memory (KiB)")
+			if !raceEnabled() {
+				g.Expect(r.res.VmHWMKiB).To(BeNumerically("<", maxHWMKiB), "peak resident memory (KiB)")
+			}
 			g.Expect(s.Requests()).To(BeNumerically("<=", 200), "the request budget holds")
 			expectNoKeys(g, t, r)
 			if col != nil {

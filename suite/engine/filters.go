@@ -212,11 +212,10 @@ func joinPath(p []string) string {
 	return out
 }
 
-// valueSweep filters, one at a time at the largest page size, by every enum member and every
-// value the data holds for each equality filter: a filter that fails only for some partners or
-// some stages shows here.
-func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
-	ps := e.c.PageSize()
+// equalityProbes lists one request per value of each equality filter: every enum member, and
+// every value the data holds for a free-form one.
+func (e *Engine) equalityProbes(c *corpus) []client.Request {
+	var out []client.Request
 	for _, p := range e.c.Filters() {
 		if p.Role != contract.RoleEquals {
 			continue
@@ -225,14 +224,25 @@ func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
 		if len(values) == 0 {
 			values = c.pool.Values[p.Name]
 		}
-		for _, v := range values[:min(len(values), maxBoundaries)] {
-			r := base(client.Param{Name: p.Name, Value: v})
-			if ps != nil {
-				r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
-			}
-			if !e.sweepOne(ctx, c, r) {
-				return false
-			}
+		for _, v := range values {
+			out = append(out, base(client.Param{Name: p.Name, Value: v}))
+		}
+	}
+	return out
+}
+
+// valueSweep filters, one at a time at the largest page size, by every value of every equality
+// filter (at most maxBoundaries of each kind in all): a filter that fails only for some
+// partners or some stages shows here.
+func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
+	ps := e.c.PageSize()
+	probes := e.equalityProbes(c)
+	for _, r := range probes[:min(len(probes), 2*maxBoundaries)] {
+		if ps != nil {
+			r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+		}
+		if !e.sweepOne(ctx, c, r) {
+			return false
 		}
 	}
 	return true

@@ -112,19 +112,9 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 	}
 	var best client.Request
 	bestN := 0
-	for _, p := range e.c.Filters() {
-		if p.Role != contract.RoleEquals {
-			continue
-		}
-		values := p.Enum
-		if len(values) == 0 {
-			values = c.pool.Values[p.Name]
-		}
-		for _, v := range values {
-			r := base(client.Param{Name: p.Name, Value: v})
-			if n := e.expected(c, r); n > bestN {
-				best, bestN = r, n
-			}
+	for _, r := range e.equalityProbes(c) {
+		if n := e.expected(c, r); n > bestN {
+			best, bestN = r, n
 		}
 	}
 	if bestN < 2 {

@@ -135,6 +135,15 @@ var _ = Describe("conform", func() {
 		Expect(string(out)).To(MatchRegexp(`"id":\s*\d`)) // the numeric id the schema forbids
 	})
 
+	It("fails missing rate-limit headers in the strict profile and only warns in lenient", func() {
+		s := conform(nil, "--variant", "rate-headers-missing-on-200", "--seed", "2")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		Expect(s.Out).To(gbytes.Say(`FAIL\s+RATE-HEADERS-PRESENT\s+strict`))
+		s = conform(nil, "--variant", "rate-headers-missing-on-200", "--seed", "2", "--profile", "lenient")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
+		Expect(s.Out).To(gbytes.Say(`WARN\s+RATE-HEADERS-PRESENT\s+strict`))
+	})
+
 	It("exits 3 with one line on stderr when the target is unreachable", func() {
 		s := conform([]string{"CONFORM_BASE_URL=http://127.0.0.1:1", "CONFORM_API_KEY=k"}, "--timeout", "2s")
 		Eventually(s, 30*time.Second).Should(gexec.Exit(3))

@@ -64,21 +64,20 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) (
 				fmt.Fprintln(stderr, "conform baseline: usage: conform baseline write FILE [flags of a run]")
 				return ExitUsage
 			}
-			cfg, err := config.Parse(args[3:], getenv, stderr)
+			cfg, err := config.Parse(args[3:], getenv, stdout)
 			if err != nil {
 				fmt.Fprintf(stderr, "conform: %v\n", err)
 				return ExitUsage
 			}
 			cfg.Baseline, cfg.WriteBaseline = "", args[2]
 			return certifyCmd(cfg, getenv, stdout, stderr)
-		case "help", "-h", "--help", "-help":
+		case "help":
 			usage(stdout)
 			return ExitConformant
 		}
 	}
-	cfg, err := config.Parse(args, getenv, stderr)
+	cfg, err := config.Parse(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
-		usage(stdout)
 		return ExitConformant
 	}
 	if err != nil {
@@ -97,7 +96,7 @@ usage:
   conform serve [--addr A] [--variant V] [--list]
   conform diff OLD NEW [--json]   classify what a spec change breaks
 
-Run "conform --help-flags" for the flags; see README.md for the environment variables.
+Run "conform -h" for the flags; README.md lists the CONFORM_* environment variables.
 `)
 }
 

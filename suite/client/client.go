@@ -58,16 +58,18 @@ type Config struct {
 
 // Client sends requests and records observations.
 type Client struct {
-	cfg     Config
-	http    *http.Client
-	sent    atomic.Int64
-	seq     atomic.Int64
-	pace    sync.Mutex
-	next    time.Time
-	waiting atomic.Int64 // nanoseconds spent waiting out 429s
-	failing atomic.Int64 // requests in a row without a usable answer
-	tags    sync.Map     // tag -> *atomic.Int64: requests sent under each tag
-	traceMu sync.Mutex
+	cfg       Config
+	http      *http.Client
+	sent      atomic.Int64
+	seq       atomic.Int64
+	pace      sync.Mutex
+	next      time.Time
+	waiting   atomic.Int64 // nanoseconds spent waiting out 429s
+	failing   atomic.Int64 // requests in a row without a usable answer
+	tags      sync.Map     // tag -> *atomic.Int64: requests sent under each tag
+	traceMu   sync.Mutex
+	usable    sync.Map // tag -> *atomic.Int64: usable answers under each tag
+	usableAll atomic.Int64
 }
 
 type tagKey struct{}
@@ -250,6 +252,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	n, _ := c.tags.LoadOrStore(tag, new(atomic.Int64))
 	n.(*atomic.Int64).Add(1)
 	defer c.trace(obs, tag)
+	defer c.countUsable(obs, tag)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -295,6 +298,27 @@ func (c *Client) keyValue(k Key) string {
 		return v[:min(k.Prefix, len(v))] + k.Literal
 	}
 	return c.cfg.Keys[k.Kind]
+}
+
+// countUsable counts, per tag, the answers a rule can judge: complete HTTP answers that are
+// not redirects.
+func (c *Client) countUsable(o *Observation, tag string) {
+	if o.Err != nil || o.Truncated || o.Status == 0 || (o.Status >= 300 && o.Status < 400) {
+		return
+	}
+	n, _ := c.usable.LoadOrStore(tag, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
+	c.usableAll.Add(1)
+}
+
+// Usable returns the usable answers per tag and in all.
+func (c *Client) Usable() (map[string]int, int) {
+	out := map[string]int{}
+	c.usable.Range(func(k, v any) bool {
+		out[k.(string)] = int(v.(*atomic.Int64).Load())
+		return true
+	})
+	return out, int(c.usableAll.Load())
 }
 
 // trace writes one line for an exchange (keys never appear: the request's key is named by kind).

@@ -68,8 +68,9 @@ const (
 	DefaultMaxBody     = 8 << 20
 )
 
-// Parse reads args (without the program name) and the environment (getenv) into a Config.
-func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+// Parse reads args (without the program name) and the environment (getenv) into a Config;
+// -h prints the flags to out and returns flag.ErrHelp.
+func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors come back as one line; --help prints the flags below
 	fs.Usage = func() {}
@@ -94,7 +95,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.StringVar(&c.Trace, "trace", "", "write one line per request (sequence, plan, key variable, query, status) to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
+			fmt.Fprintln(out, "usage: conform [flags] (certify CONFORM_BASE_URL, or the built-in reference server); conform rules | serve | diff | baseline write")
+			fs.SetOutput(out)
 			fs.PrintDefaults()
 			return nil, err
 		}
@@ -106,14 +108,29 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	// a flag wins over its environment variable
+	fromEnv := map[string]string{}
 	for name, env := range Env {
 		if v := getenv(env); v != "" && !set[name] {
 			if err := fs.Set(name, v); err != nil {
 				return nil, fmt.Errorf("%w: %s=%q: %v", ErrUsage, env, v, err)
 			}
-			set[name] = true
+			set[name], fromEnv[name] = true, env
 		}
 	}
+	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, insecure, getenv)
+	if err != nil && len(fromEnv) > 0 {
+		for name, env := range fromEnv { // say where a bad value came from
+			if strings.Contains(err.Error(), name+" ") {
+				err = fmt.Errorf("%w (from %s)", err, env)
+				break
+			}
+		}
+	}
+	return c, err
+}
+
+// validate turns the raw flag values into the Config, one clear error per bad value.
+func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBody, insecure *string, getenv func(string) string) (*Config, error) {
 	var err error
 	if *seed != "" {
 		if c.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {

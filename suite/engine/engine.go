@@ -165,15 +165,23 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 			wf(ctx, e)
 		}()
 	}
+	sent := e.cl.Counts()
+	usable, usableAll := e.cl.Usable()
 	e.mu.Lock()
 	halted := e.halted
 	e.halted = nil
 	for _, r := range rules.InArea(a) {
 		res := e.results[r.ID]
 		res.Duration = time.Since(start)
-		// a workflow that stopped early leaves its later rules unproven: never call them passed
-		if halted != nil && res.Violations == 0 && res.Status != Skip && res.Status != Error {
+		if res.Violations > 0 || res.Status == Skip || res.Status == Error {
+			continue
+		}
+		switch {
+		case halted != nil:
+			// a workflow that stopped early leaves its later rules unproven: never call them passed
 			res.Status, res.Reason = CutOff, stopReason(halted)
+		case usableAll == 0 || sent[r.ID] > 0 && usable[r.ID] == 0:
+			res.Status, res.Reason = CutOff, "no usable answer to judge (see TRANSPORT-ANSWER)"
 		}
 	}
 	e.mu.Unlock()

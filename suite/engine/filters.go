@@ -231,13 +231,45 @@ func (e *Engine) equalityProbes(c *corpus) []client.Request {
 	return out
 }
 
+// pairProbes combines every two equality filters with the values of a few real items (first,
+// middle, last of the listing): a server that ORs filters instead of ANDing them, or drops one
+// of two, shows on these.
+func (e *Engine) pairProbes(c *corpus) []client.Request {
+	var eq []*contract.Param
+	for _, p := range e.c.Filters() {
+		if p.Role == contract.RoleEquals {
+			eq = append(eq, p)
+		}
+	}
+	var out []client.Request
+	for i := range eq {
+		for j := i + 1; j < len(eq); j++ {
+			for _, k := range []int{0, len(c.ids) / 2, len(c.ids) - 1} {
+				if k < 0 || k >= len(c.ids) {
+					continue
+				}
+				it := c.byID[c.ids[k]]
+				a, okA := fieldAt(it, eq[i].Field)
+				b, okB := fieldAt(it, eq[j].Field)
+				sa, isA := a.(string)
+				sb, isB := b.(string)
+				if okA && okB && isA && isB {
+					out = append(out, base(client.Param{Name: eq[i].Name, Value: sa}, client.Param{Name: eq[j].Name, Value: sb}))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // valueSweep filters, one at a time at the largest page size, by every value of every equality
 // filter (at most maxBoundaries of each kind in all): a filter that fails only for some
 // partners or some stages shows here.
 func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
 	ps := e.c.PageSize()
 	probes := e.equalityProbes(c)
-	for _, r := range probes[:min(len(probes), 2*maxBoundaries)] {
+	probes = append(probes[:min(len(probes), 2*maxBoundaries)], e.pairProbes(c)...)
+	for _, r := range probes {
 		if ps != nil {
 			r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/introw/conform/suite/jsonvalue"
 )
 
 // ErrBudget is returned once the run's request budget is spent.
@@ -422,15 +423,9 @@ func (o *Observation) decode() {
 		o.JSONErr = errors.New("empty body")
 		return
 	}
-	d := json.NewDecoder(bytes.NewReader(o.Body))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode(o.Body) // encoding/json's values and verdicts, about 3x faster
+	if err != nil {
 		o.JSONErr = err
-		return
-	}
-	if d.More() {
-		o.JSONErr = errors.New("trailing data after the JSON value")
 		return
 	}
 	o.JSON = v

@@ -32,6 +32,15 @@ const maxDepth = 10000
 // Decoded strings and keys may share one copy of b, which stays alive as long as any of them
 // does; b itself is not retained and may be reused by the caller.
 func Decode(b []byte) (any, error) {
+	if v, ok := parse(b); ok {
+		return v, nil
+	}
+	return decodeStdlib(b)
+}
+
+// parse is the fast parser: the decoded value and true when b is one JSON value (with
+// surrounding whitespace) that encoding/json accepts, false on anything else.
+func parse(b []byte) (any, bool) {
 	p := parserPool.Get().(*parser)
 	p.s = string(b)
 	p.i = 0
@@ -47,16 +56,15 @@ func Decode(b []byte) (any, error) {
 	}
 	ok := !p.failed && p.i == len(p.s)
 	p.release()
-	if ok {
-		return v, nil
+	if !ok {
+		return nil, false
 	}
-	return Stdlib(b)
+	return v, true
 }
 
-// Stdlib decodes b the way conform's client does with encoding/json alone (a Decoder with
-// UseNumber), additionally rejecting anything but whitespace after the value. Decode's
-// fallback, and the reference its tests compare against.
-func Stdlib(b []byte) (any, error) {
+// decodeStdlib is Decode's fallback: it decodes b with encoding/json alone, as conform's
+// client did (a Decoder with UseNumber), and rejects anything but whitespace after the value.
+func decodeStdlib(b []byte) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	var v any

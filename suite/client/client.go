@@ -262,7 +262,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 		}
 		obs.Err = transportError(err, connected.Load())
 		obs.Elapsed = time.Since(start)
-		c.failing.Add(1)
+		c.fail(obs.Err)
 		return obs, nil
 	}
 	defer resp.Body.Close()
@@ -282,8 +282,8 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	} else {
 		obs.decode()
 	}
-	if obs.Err != nil || obs.Truncated {
-		c.failing.Add(1)
+	if obs.Err != nil || obs.Truncated || obs.Status >= 300 && obs.Status < 400 {
+		c.fail(obs.Err)
 	} else {
 		c.failing.Store(0)
 	}
@@ -299,6 +299,17 @@ func (c *Client) keyValue(k Key) string {
 		return v[:min(k.Prefix, len(v))] + k.Literal
 	}
 	return c.cfg.Keys[k.Kind]
+}
+
+// fail counts a request without a usable answer. A timeout trips the breaker at once: a server
+// that hung for a whole --timeout will hang again, and one timeout already fails the run
+// (TRANSPORT-ANSWER), so waiting out more of them would only delay the verdict.
+func (c *Client) fail(err *TransportError) {
+	if err != nil && err.Kind == "timeout" {
+		c.failing.Store(int64(c.cfg.MaxFailures))
+		return
+	}
+	c.failing.Add(1)
 }
 
 // countUsable counts, per tag, the answers a rule can judge: complete HTTP answers that are

@@ -187,8 +187,8 @@ var _ = Describe("the client against hostile servers", func() {
 
 var _ = Describe("giving up on a server that stopped answering", func() {
 	It("stops after MaxFailures requests in a row without a usable answer", func() {
-		s := started(hostile.Hang())
-		cl := newClient(s.URL, func(c *client.Config) { c.Timeout = 100 * time.Millisecond; c.MaxFailures = 3 })
+		s := started(hostile.NotHTTP())
+		cl := newClient(s.URL, func(c *client.Config) { c.MaxFailures = 3 })
 		for range 3 {
 			obs, err := cl.Do(context.Background(), valid, false)
 			Expect(err).NotTo(HaveOccurred())
@@ -198,7 +198,17 @@ var _ = Describe("giving up on a server that stopped answering", func() {
 		Expect(err).To(MatchError(client.ErrGaveUp))
 		Expect(errors.Is(err, client.ErrBudget)).To(BeFalse(), "a report can tell it from the budget")
 		Expect(cl.Sent()).To(Equal(3))
-		Eventually(s.Connections).Should(Equal(3))
+	})
+
+	It("stops after the first timeout: a server that hung once will hang again", func() {
+		s := started(hostile.Hang())
+		cl := newClient(s.URL, func(c *client.Config) { c.Timeout = 100 * time.Millisecond; c.MaxFailures = 3 })
+		obs, err := cl.Do(context.Background(), valid, false)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(obs.Err.Kind).To(Equal("timeout"))
+		_, err = cl.Do(context.Background(), valid, false)
+		Expect(err).To(MatchError(client.ErrGaveUp))
+		Expect(cl.Sent()).To(Equal(1))
 	})
 
 	It("counts a body over the cap as no usable answer", func() {

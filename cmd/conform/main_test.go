@@ -2,8 +2,11 @@ package main_test
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,6 +145,99 @@ var _ = Describe("conform", func() {
 		s = conform(nil, "--variant", "rate-headers-missing-on-200", "--seed", "2", "--profile", "lenient")
 		Eventually(s, 60*time.Second).Should(gexec.Exit(0))
 		Expect(s.Out).To(gbytes.Say(`WARN\s+RATE-HEADERS-PRESENT\s+strict`))
+	})
+
+	It("appends a Markdown summary to GITHUB_STEP_SUMMARY", func() {
+		summary := filepath.Join(GinkgoT().TempDir(), "summary.md")
+		s := conform([]string{"GITHUB_STEP_SUMMARY=" + summary}, "--variant", "page-limit-plus-one", "--seed", "4")
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		b, err := os.ReadFile(summary)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(ContainSubstring("## conform: violations"))
+		Expect(string(b)).To(ContainSubstring("PAGE-LIMIT"))
+		Expect(string(b)).To(ContainSubstring("$CONFORM_API_KEY"))
+	})
+
+	Describe("TLS", func() {
+		var srv *httptest.Server
+		var env []string
+		BeforeEach(func() {
+			h, keys, err := fixtures.NewHandler(fixtures.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			srv = httptest.NewTLSServer(h)
+			DeferCleanup(srv.Close)
+			env = []string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=" + keys.Valid}
+		})
+
+		It("verifies certificates by default: a server with an unknown CA is unreachable (exit 3)", func() {
+			s := conform(env, "--label-filter", "auth")
+			Eventually(s, 30*time.Second).Should(gexec.Exit(3))
+			Expect(s.Err).To(gbytes.Say("certificate"))
+		})
+
+		It("trusts a private CA given with --ca-cert", func() {
+			ca := filepath.Join(GinkgoT().TempDir(), "ca.pem")
+			Expect(os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)).To(Succeed())
+			s := conform(env, "--label-filter", "auth", "--ca-cert", ca)
+			Eventually(s, 30*time.Second).Should(gexec.Exit(0))
+		})
+
+		It("skips verification only with --insecure, and says so loudly", func() {
+			s := conform(env, "--label-filter", "auth", "--insecure")
+			Eventually(s, 30*time.Second).Should(gexec.Exit(0))
+			Expect(s.Err).To(gbytes.Say("WARNING: --insecure"))
+		})
+	})
+
+	It("stops at --deadline, marks the run partial and exits 1", func() {
+		hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.RawQuery == "" && r.Header.Get("x-api-key") != "" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"data":[],"pagination":{"nextCursor":null}}`))
+				return
+			}
+			<-r.Context().Done() // everything else hangs
+		}))
+		defer hang.Close()
+		start := time.Now()
+		s := conform([]string{"CONFORM_BASE_URL=" + hang.URL, "CONFORM_API_KEY=k"}, "--deadline", "2s", "--timeout", "30s")
+		Eventually(s, 30*time.Second).Should(gexec.Exit(1))
+		Expect(time.Since(start)).To(BeNumerically("<", 10*time.Second))
+	})
+
+	Describe("specs", func() {
+		It("reads a YAML spec and a spec served over http(s)", func() {
+			s := conform(nil, "--spec", "../../suite/specdiff/testdata/base.yaml", "--label-filter", "auth")
+			Eventually(s, 30*time.Second).Should(gexec.Exit(0))
+			spec, err := os.ReadFile("../../openapi.json")
+			Expect(err).NotTo(HaveOccurred())
+			served := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(spec) }))
+			defer served.Close()
+			s = conform(nil, "--spec", served.URL+"/openapi.json", "--label-filter", "auth")
+			Eventually(s, 30*time.Second).Should(gexec.Exit(0))
+		})
+
+		It("reports what a lagging server lacks when certified against a newer spec", func() {
+			srv, err := fixtures.Start(fixtures.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			defer srv.Close()
+			s := conform([]string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=" + srv.Keys.Valid},
+				"--spec", "../../suite/specdiff/testdata/limit_max_200.json", "--label-filter", "parameters", "--seed", "1")
+			Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+			Expect(s.Out).To(gbytes.Say(`FAIL\s+PARAM-LIMIT-BOUNDS`))
+		})
+
+		DescribeTable("conform diff exits 1 when a change breaks clients or lagging servers, 0 when not, 2 for bad input",
+			func(old, new string, code int, args ...string) {
+				s := conform(nil, append([]string{"diff", "../../suite/specdiff/testdata/" + old, "../../suite/specdiff/testdata/" + new}, args...)...)
+				Eventually(s, 30*time.Second).Should(gexec.Exit(code))
+			},
+			Entry("a raised limit maximum", "base.json", "limit_max_200.json", 1),
+			Entry("a raised limit maximum, as JSON", "base.json", "limit_max_200.json", 1, "--json"),
+			Entry("a description change", "base.json", "description_changed.json", 0),
+			Entry("YAML against JSON of the same spec", "base.json", "base.yaml", 0),
+			Entry("garbage", "base.json", "garbage.txt", 2),
+		)
 	})
 
 	It("exits 3 with one line on stderr when the target is unreachable", func() {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -96,7 +97,15 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("conform diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the changes as JSON")
-	if err := fs.Parse(args); err != nil {
+	var flags, files []string // flags may come before or after OLD NEW
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			flags = append(flags, a)
+		} else {
+			files = append(files, a)
+		}
+	}
+	if err := fs.Parse(append(flags, files...)); err != nil {
 		return ExitUsage
 	}
 	if fs.NArg() != 2 {

@@ -82,7 +82,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	maxReq := fs.String("max-requests", strconv.Itoa(DefaultMaxRequests), "hard budget of HTTP requests for the run")
 	rate := fs.String("rate", "0", "pace requests to at most N per second (0: unpaced)")
 	maxBody := fs.String("max-body", strconv.Itoa(DefaultMaxBody), "cap on response body bytes")
-	insecure := fs.String("insecure", "false", "skip TLS certificate verification (loudly)")
+	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification (loudly)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "base URL of the server to certify (none: the built-in reference server)")
 	fs.StringVar(&c.Spec, "spec", "", "OpenAPI 3.1 spec: a file or an http(s) URL, JSON or YAML (default: the embedded openapi.json)")
 	fs.StringVar(&c.LabelFilter, "label-filter", "", "select rules by label (Ginkgo syntax): area names, rule IDs, strict, lenient")
@@ -117,7 +117,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 			set[name], fromEnv[name] = true, env
 		}
 	}
-	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, insecure, getenv)
+	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
 	if err != nil && len(fromEnv) > 0 {
 		for name, env := range fromEnv { // say where a bad value came from
 			if strings.Contains(err.Error(), name+" ") {
@@ -130,7 +130,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 }
 
 // validate turns the raw flag values into the Config, one clear error per bad value.
-func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBody, insecure *string, getenv func(string) string) (*Config, error) {
+func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBody *string, getenv func(string) string) (*Config, error) {
 	var err error
 	if *seed != "" {
 		if c.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
@@ -157,9 +157,6 @@ func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBod
 	c.MaxBody = int64(mb)
 	if c.Rate, err = strconv.ParseFloat(*rate, 64); err != nil || c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0) {
 		return nil, fmt.Errorf("%w: rate %q is not a non-negative number of requests per second", ErrUsage, *rate)
-	}
-	if c.Insecure, err = strconv.ParseBool(*insecure); err != nil {
-		return nil, fmt.Errorf("%w: insecure %q is not true or false", ErrUsage, *insecure)
 	}
 	if c.Profile != "strict" && c.Profile != "lenient" {
 		return nil, fmt.Errorf("%w: profile %q is not strict or lenient", ErrUsage, c.Profile)

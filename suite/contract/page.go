@@ -3,6 +3,7 @@ package contract
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
@@ -45,12 +46,8 @@ func (c *Contract) loadPage(s *base.Schema) error {
 				continue
 			}
 			c.Page.DataField = name
-			c.Page.Fields = flatten(nil, item, nil)
-			for _, f := range c.Page.Fields {
-				if len(f.Path) == 1 && f.Path[0] == "id" || c.Page.IDField == "" && len(f.Path) == 1 && f.Required && len(f.Path[0]) >= 2 && f.Path[0][len(f.Path[0])-2:] == "id" {
-					c.Page.IDField = f.Path[0]
-				}
-			}
+			c.Page.Fields = flatten(nil, item)
+			c.Page.IDField = idField(c.Page.Fields)
 			continue
 		}
 		if slices.Contains(ps.Type, "object") && ps.Properties != nil {
@@ -66,8 +63,24 @@ func (c *Contract) loadPage(s *base.Schema) error {
 	return nil
 }
 
+// idField picks the top-level field that identifies an item: "id", else the first required
+// top-level field whose name ends in "id" or "Id".
+func idField(fields []Field) string {
+	pick := ""
+	for _, f := range fields {
+		switch {
+		case len(f.Path) != 1:
+		case f.Path[0] == "id":
+			return "id"
+		case pick == "" && f.Required && (strings.HasSuffix(f.Path[0], "Id") || strings.HasSuffix(f.Path[0], "id")):
+			pick = f.Path[0]
+		}
+	}
+	return pick
+}
+
 // flatten lists the leaf fields of an object schema with their paths.
-func flatten(prefix []string, s *base.Schema, _ []string) []Field {
+func flatten(prefix []string, s *base.Schema) []Field {
 	var out []Field
 	if s.Properties == nil {
 		return out
@@ -79,7 +92,7 @@ func flatten(prefix []string, s *base.Schema, _ []string) []Field {
 		}
 		path := append(slices.Clone(prefix), name)
 		if slices.Contains(ps.Type, "object") && ps.Properties != nil {
-			out = append(out, flatten(path, ps, nil)...)
+			out = append(out, flatten(path, ps)...)
 			continue
 		}
 		f := Field{Path: path, Required: slices.Contains(s.Required, name)}
@@ -107,7 +120,7 @@ func flatten(prefix []string, s *base.Schema, _ []string) []Field {
 }
 
 func containsFold(s, sub string) bool {
-	return regexp.MustCompile("(?i)" + regexp.QuoteMeta(sub)).MatchString(s)
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
 // fieldFor finds the item field a filter parameter compares: the field of the same name, or

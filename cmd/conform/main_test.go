@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,6 +188,37 @@ var _ = Describe("conform", func() {
 			Eventually(s, 30*time.Second).Should(gexec.Exit(0))
 			Expect(s.Err).To(gbytes.Say("WARNING: --insecure"))
 		})
+	})
+
+	It("certifies a server whose key is rate limited: waits out each window, says so, and finishes", func() {
+		h, keys, err := fixtures.NewHandler(fixtures.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		var mu sync.Mutex
+		window, hits := time.Now().Truncate(time.Second), 0
+		limited := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("x-api-key") == keys.Valid {
+				mu.Lock()
+				if now := time.Now().Truncate(time.Second); now != window {
+					window, hits = now, 0
+				}
+				hits++
+				over := hits > 60 // 60 requests a (one-second) window
+				mu.Unlock()
+				if over {
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Retry-After", "1")
+					w.WriteHeader(http.StatusTooManyRequests)
+					_, _ = w.Write([]byte(`{"error":{"code":"rate_limited","message":"slow down"}}`))
+					return
+				}
+			}
+			h.ServeHTTP(w, r)
+		}))
+		defer limited.Close()
+		s := conform([]string{"CONFORM_BASE_URL=" + limited.URL, "CONFORM_API_KEY=" + keys.Valid}, "--label-filter", "parameters", "--seed", "3")
+		Eventually(s, 120*time.Second).Should(gexec.Exit(0))
+		Expect(s.Err).To(gbytes.Say("answered 429; waiting"))
+		Expect(s.Out).To(gbytes.Say("CONFORMANT"))
 	})
 
 	It("stops at --deadline, marks the run partial and exits 1", func() {

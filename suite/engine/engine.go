@@ -143,8 +143,9 @@ func (e *Engine) Preflight(ctx context.Context) error {
 	return nil
 }
 
-// RunArea runs the workflow of one area (once per engine) and settles the verdicts of its
-// rules, except per-response rules, which Settle closes at the end.
+// RunArea runs the workflow of one area, once per engine. The per-response rules judge every
+// observation of the run, whichever area sent it, so their verdicts are final only when the
+// last selected area has run.
 func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 	e.mu.Lock()
 	if e.ran[a] {

@@ -3,13 +3,12 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"github.com/introw/conform/suite/jsonvalue"
 	"sync"
 	"testing"
-	"time"
 
 	conform "github.com/introw/conform"
+	"github.com/introw/conform/fixtures"
+	"github.com/introw/conform/suite/jsonvalue"
 )
 
 // Benchmarks of response-schema validation on conformant 200 pages of GET /api/v1/payouts.
@@ -46,79 +45,9 @@ func successResponse(b *testing.B) *Response {
 	return r
 }
 
-var benchStages = []string{"DRAFT", "PENDING_REVIEW", "PENDING_INVOICE", "APPROVED", "SCHEDULED",
-	"PENDING_PAYMENT", "PAID", "DECLINED", "POSTPONED", "BLOCKED", "FAILED"}
-
-// conformantPage renders a conformant page of n payouts the way a server would: distinct ids
-// and creation instants, a handful of partners, quarterly periods, nullable fields null on
-// some items.
-func conformantPage(n int, seed int) []byte {
-	type partner struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
-	type amount struct {
-		Value    string `json:"value"`
-		Currency string `json:"currency"`
-	}
-	type payout struct {
-		ID          string  `json:"id"`
-		Partner     partner `json:"partner"`
-		BatchID     *string `json:"batchId"`
-		PeriodStart string  `json:"periodStart"`
-		PeriodEnd   string  `json:"periodEnd"`
-		Amount      amount  `json:"amount"`
-		Stage       string  `json:"stage"`
-		PONumber    *string `json:"poNumber"`
-		CreatedAt   string  `json:"createdAt"`
-		UpdatedAt   string  `json:"updatedAt"`
-	}
-	const layout = "2006-01-02T15:04:05.000Z"
-	quarters := [][2]string{
-		{"2026-01-01T00:00:00.000Z", "2026-03-31T23:59:59.000Z"},
-		{"2026-04-01T00:00:00.000Z", "2026-06-30T23:59:59.000Z"},
-		{"2026-07-01T00:00:00.000Z", "2026-09-30T23:59:59.000Z"},
-		{"2026-10-01T00:00:00.000Z", "2026-12-31T23:59:59.000Z"},
-	}
-	base := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC).Add(time.Duration(seed) * time.Hour)
-	page := struct {
-		Data       []payout `json:"data"`
-		Pagination struct {
-			NextCursor *string `json:"nextCursor"`
-		} `json:"pagination"`
-	}{Data: []payout{}}
-	for i := range n {
-		k := seed*1000 + i
-		p := payout{
-			ID:          fmt.Sprintf("pay_%024x", k*7919+1),
-			Partner:     partner{ID: fmt.Sprintf("ptn_%022d", k%5), Name: fmt.Sprintf("Partner %d", k%5)},
-			PeriodStart: quarters[k%4][0],
-			PeriodEnd:   quarters[k%4][1],
-			Amount:      amount{Value: fmt.Sprintf("%d.%02d", 100+k*37%9000, k%100), Currency: []string{"USD", "EUR", "GBP"}[k%3]},
-			Stage:       benchStages[k%len(benchStages)],
-			CreatedAt:   base.Add(time.Duration(k) * 37 * time.Minute).Format(layout),
-			UpdatedAt:   base.Add(time.Duration(k)*37*time.Minute + time.Duration(k%7)*time.Hour).Format(layout),
-		}
-		if k%3 != 0 {
-			s := fmt.Sprintf("pbt_%024x", k/10)
-			p.BatchID = &s
-		}
-		if k%4 == 1 {
-			s := fmt.Sprintf("PO-%d", k)
-			p.PONumber = &s
-		}
-		page.Data = append(page.Data, p)
-	}
-	if n > 0 {
-		s := "cur_" + page.Data[n-1].ID
-		page.Pagination.NextCursor = &s
-	}
-	raw, err := json.Marshal(page)
-	if err != nil {
-		panic(err)
-	}
-	return raw
-}
+// conformantPage is the shared sample page (one piece serves the benchmarks of contract and
+// jsonvalue and the differential tests).
+func conformantPage(n, seed int) []byte { return fixtures.SamplePage(n, seed) }
 
 // decodeBody decodes a body the way the client does (numbers as json.Number).
 func decodeBody(raw []byte) (any, error) {

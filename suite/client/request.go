@@ -29,12 +29,16 @@ const (
 	KeyLiteral
 	// KeyValidPrefix is the first Key.Prefix characters of CONFORM_API_KEY followed by Key.Literal.
 	KeyValidPrefix
+	// KeyValidUpper is CONFORM_API_KEY in upper case (a server must not match keys case-blind).
+	KeyValidUpper
+	// KeyValidLower is CONFORM_API_KEY in lower case.
+	KeyValidLower
 )
 
 // EnvVar names the environment variable that holds a key of this kind ("" for none).
 func (k KeyKind) EnvVar() string {
 	switch k {
-	case KeyValid, KeyValidPrefix:
+	case KeyValid, KeyValidPrefix, KeyValidUpper, KeyValidLower:
 		return "CONFORM_API_KEY"
 	case KeyNoScope:
 		return "CONFORM_NO_SCOPE_KEY"
@@ -142,6 +146,10 @@ func (r Request) Curl(base *url.URL, path string, header string) string {
 		b.WriteString(" -H " + shellQuote(header+": "+r.Key.Literal))
 	case KeyValidPrefix:
 		b.WriteString(` -H "` + header + `: ${` + r.Key.Kind.EnvVar() + `:0:` + strconv.Itoa(r.Key.Prefix) + `}` + dq(r.Key.Literal) + `"`)
+	case KeyValidUpper:
+		b.WriteString(` -H "` + header + `: ${` + r.Key.Kind.EnvVar() + `^^}"`)
+	case KeyValidLower:
+		b.WriteString(` -H "` + header + `: ${` + r.Key.Kind.EnvVar() + `,,}"`)
 	default:
 		b.WriteString(` -H "` + header + `: $` + r.Key.Kind.EnvVar() + `"`)
 	}

@@ -30,7 +30,7 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 	}
 	if !c.complete {
 		for _, id := range ids {
-			e.skip(id, "the unfiltered listing could not be walked to its end, so there is no oracle")
+			e.skip(id, c.incomplete())
 		}
 		return
 	}

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"pgregory.net/rapid"
@@ -14,6 +16,13 @@ import (
 
 // maxSmallWalkPages bounds the walk at a small page size.
 const maxSmallWalkPages = 60
+
+// maxCompareWalkPages bounds a second full walk of the listing; a longer one is walked for
+// shortWalkPages pages only (duplicates, cycles and page sizes, not completeness).
+const (
+	maxCompareWalkPages = 120
+	shortWalkPages      = 10
+)
 
 // paginationWorkflow: walks of the whole listing at three page sizes give one set; a filtered
 // walk keeps its filters; cursors the server never issued are refused.
@@ -41,7 +50,8 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 			return
 		}
 	}
-	if !e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) {
+	if !e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) || !e.limitSweep(client.WithTag(ctx, "PAGE-NO-DUPLICATES"), c) ||
+		!e.mutatedCursors(client.WithTag(ctx, "PAGE-FOREIGN-CURSOR"), c) {
 		return
 	}
 	e.stopped(e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()), "PAGE-FOREIGN-CURSOR")
@@ -62,23 +72,23 @@ func (e *Engine) smallLimit(n int, ps *contract.Param) int {
 // compareWalk walks the whole listing with r and compares its set with the corpus.
 func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) bool {
 	limit := e.effectiveLimit(r)
-	bound := maxCorpusPages
-	if c.complete {
-		bound = terminationBound(len(c.ids))
+	// without a complete oracle, or when a second full walk would not fit the budget (a long
+	// listing at a small page size), walk a few pages for duplicates, cycles and page sizes only
+	full := c.complete && limit > 0 && (len(c.ids)+limit-1)/limit <= maxCompareWalkPages
+	bound := terminationBound(len(c.ids))
+	if !full {
+		bound = shortWalkPages
 	}
 	w, err := e.walk(ctx, e, r, walkOpts{maxPages: bound, limit: limit})
 	if e.stopped(err, "PAGE-COMPLETE", "PAGE-TERMINATES") {
 		return false
 	}
-	if w.rejected != nil || w.cycled {
+	if w.rejected != nil || w.cycled || !full {
 		return true
 	}
-	if !w.done && !w.cycled {
+	if !w.done {
 		e.add(Finding{Rule: "PAGE-TERMINATES", Request: r.String(), Curl: e.cl.Curl(r),
 			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the listing holds %d items), got a cursor on every page", w.pages, len(c.ids))})
-		return true
-	}
-	if !c.complete {
 		return true
 	}
 	got := map[string]bool{}
@@ -102,6 +112,84 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 				len(c.ids), len(got), w.pages, describeIDs(missing, 5), describeIDs(extra, 5))})
 	}
 	return true
+}
+
+// sweepLimits are the page sizes walked for a few pages each: faults that show only at one
+// small page size (duplicates at limit=3, a walk that never ends at limit=1) hide there.
+var sweepLimits = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 99}
+
+// limitSweep walks a few pages at each small page size, checking page sizes, duplicates and
+// progress (the walk reports them).
+func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
+	ps := e.c.PageSize()
+	if ps == nil {
+		return true
+	}
+	for _, l := range sweepLimits {
+		if l < int(*ps.Minimum) || l > int(*ps.Maximum) {
+			continue
+		}
+		_, err := e.walk(ctx, e, base(client.Param{Name: ps.Name, Value: strconv.Itoa(l)}), walkOpts{maxPages: 4, limit: l})
+		if e.stopped(err, "PAGE-NO-DUPLICATES", "PAGE-TERMINATES", "PAGE-LIMIT") {
+			return false
+		}
+	}
+	return true
+}
+
+// mutatedCursors sends altered copies of a real cursor (a character changed, cut short,
+// extended, a digit changed inside its base64): whatever the server makes of them (a 4xx, or
+// a page if its cursors are plain offsets), it must not be a 5xx or a body outside the schema.
+func (e *Engine) mutatedCursors(ctx context.Context, c *corpus) bool {
+	cur := e.c.Cursor()
+	if cur == nil || c.cursor == "" {
+		return true
+	}
+	for _, v := range cursorMutations(c.cursor) {
+		r := c.withPageSize(base(client.Param{Name: cur.Name, Value: v}))
+		r.Open = true
+		if _, _, err := e.send(ctx, e, r); e.stopped(err, "PAGE-FOREIGN-CURSOR") {
+			return false
+		}
+	}
+	return true
+}
+
+// cursorMutations derives never-issued cursors from a real one.
+func cursorMutations(real string) []string {
+	flip := func(s string, i int) string {
+		b := []byte(s)
+		if b[i] == 'A' {
+			b[i] = 'B'
+		} else {
+			b[i] = 'A'
+		}
+		return string(b)
+	}
+	out := []string{flip(real, 0), flip(real, len(real)/2), flip(real, len(real)-1), real[:len(real)/2], real + "A", real + "=="}
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
+		raw, err := enc.DecodeString(real)
+		if err != nil {
+			continue
+		}
+		for i, ch := range raw {
+			if ch >= '0' && ch <= '9' { // an offset or a position inside the token: push it far
+				alt := append([]byte(nil), raw...)
+				alt[i] = '9'
+				alt = append(alt[:i+1], append([]byte("9999"), alt[i+1:]...)...)
+				out = append(out, enc.EncodeToString(alt))
+				break
+			}
+		}
+		break
+	}
+	var uniq []string
+	for _, v := range out {
+		if v != real && v != "" && !slices.Contains(uniq, v) {
+			uniq = append(uniq, v)
+		}
+	}
+	return uniq
 }
 
 // filtersKept walks, at a small page size, the equality filter value with the most items.

@@ -240,16 +240,24 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 	c := e.getCorpus(ctx)
 	ctx = client.WithTag(ctx, id)
 	if !c.complete {
-		e.skip(id, "the unfiltered listing could not be walked to its end")
+		e.skip(id, c.incomplete())
 		return c.err == nil
 	}
 	var probes []client.Request
 	for _, p := range e.c.Filters() {
 		switch {
 		case p.Role == contract.RoleEquals && len(p.Enum) == 0:
-			v, ok := exampleOf(generators.Unknown(p, c.pool.Values[p.Name]), e.cfg.Seed)
-			if ok {
+			known := c.pool.Values[p.Name]
+			if v, ok := exampleOf(generators.Unknown(p, known), e.cfg.Seed); ok {
 				probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
+			}
+			// near misses of real values: a case-blind or prefix match shows on these
+			for _, k := range known[:min(2, len(known))] {
+				for _, v := range []string{strings.ToUpper(k), strings.ToLower(k), k[:len(k)-1], k + "0"} {
+					if v != "" && !slices.Contains(known, v) && p.Valid(v) {
+						probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
+					}
+				}
 			}
 		case p.Role == contract.RoleAtLeast || p.Role == contract.RoleAtMost:
 			is := c.pool.Instants[p.Name]

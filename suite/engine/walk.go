@@ -14,8 +14,9 @@ type walkResult struct {
 	items    []map[string]any // every item
 	pageOf   []int            // the page (0-based) each item came from
 	pages    int
-	done     bool // a page with a null cursor ended the walk
-	cycled   bool // the walk came back to items it had already returned
+	done     bool   // a page with a null cursor ended the walk
+	cycled   bool   // the walk came back to items it had already returned
+	cursor   string // the first nextCursor the walk met
 	rejected *client.Observation
 }
 
@@ -106,6 +107,9 @@ func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts wa
 			return w, nil
 		}
 		seenCursor[p.cursor] = true
+		if w.cursor == "" {
+			w.cursor = p.cursor
+		}
 		req = first.With(cursorName, p.cursor)
 	}
 	return w, nil

@@ -79,6 +79,7 @@ func (e *Engine) exhaust(ctx context.Context) {
 	r := client.Request{Key: client.Key{Kind: client.KeyRateLimit}}
 	bound := maxExhaustion
 	var last *client.Observation
+	spent := false // the previous 200 said no requests remain
 	for i := 0; i < bound; i++ {
 		o, err := e.cl.Do(ctx, r, false)
 		if e.stopped(err, id) {
@@ -96,6 +97,14 @@ func (e *Engine) exhaust(ctx context.Context) {
 			e.add(e.finding(id, o, "expected 200 until the allowance is spent, then 429; got %d", o.Status))
 			return
 		}
+		rem, hasRem := e.remaining(o)
+		if spent && (!hasRem || rem == 0) {
+			// the server said 0 remain and answered 200 again without a new window (a new
+			// window would show a fresh remaining count)
+			e.add(e.finding(id, o, "expected 429 once %s reached 0, got %d again", e.c.RateLimit.Remaining, o.Status))
+			return
+		}
+		spent = hasRem && rem == 0
 		if l, ok := e.limitHeader(o); ok && i == 0 {
 			if l+5 > maxExhaustion {
 				e.skip(id, fmt.Sprintf("the rate-limit key allows %d requests a minute; conform spends at most %d", l, maxExhaustion))

@@ -96,6 +96,13 @@ func (r Request) With(name, value string) Request {
 	return out
 }
 
+// WithKey returns a copy of the request with another key.
+func (r Request) WithKey(k Key) Request {
+	out := r
+	out.Key = k
+	return out
+}
+
 // Without returns a copy of the request without the parameter.
 func (r Request) Without(name string) Request {
 	out := r

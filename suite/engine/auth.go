@@ -61,6 +61,15 @@ func authWorkflow(ctx context.Context, e *Engine) {
 			}
 		}
 	}
+	for _, shape := range shapes[1:] {
+		// answered once to the valid key first: a response cache keyed by the URL must not
+		// hand the same page to a bad key
+		prime := shape.WithKey(client.Key{Kind: client.KeyValid})
+		prime.Open = true // a cursor already followed may be refused (single-use cursors are allowed)
+		if _, _, err := e.send(client.WithTag(ctx, "AUTH-INVALID-KEY"), e, prime); e.stopped(err, "AUTH-INVALID-KEY") {
+			return
+		}
+	}
 	for _, k := range []struct {
 		id   string
 		key  client.Key

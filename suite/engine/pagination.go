@@ -129,13 +129,43 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 		if l < int(*ps.Minimum) || l > int(*ps.Maximum) {
 			continue
 		}
-		_, err := e.walk(ctx, e, base(client.Param{Name: ps.Name, Value: strconv.Itoa(l)}), walkOpts{maxPages: 4, limit: l})
+		r := base(client.Param{Name: ps.Name, Value: strconv.Itoa(l)})
+		w, err := e.walk(ctx, e, r, walkOpts{maxPages: sweepPages, limit: l})
 		if e.stopped(err, "PAGE-NO-DUPLICATES", "PAGE-TERMINATES", "PAGE-LIMIT") {
 			return false
+		}
+		if w.rejected != nil || w.cycled || w.pages < 2 || sweepPages*l > int(*ps.Maximum) {
+			continue
+		}
+		// the same items must open the listing whether they come a few per page or on one page
+		one := base(client.Param{Name: ps.Name, Value: strconv.Itoa(sweepPages * l)})
+		o, ok, err := e.send(ctx, e, one)
+		if e.stopped(err, "PAGE-COMPLETE") {
+			return false
+		}
+		if !ok || o.Status != e.c.SuccessStatus() {
+			continue
+		}
+		p := e.readPage(o)
+		n := min(len(p.ids), len(w.ids))
+		if p.shapeErr != "" || n == 0 {
+			continue
+		}
+		a, b := slices.Clone(w.ids[:n]), slices.Clone(p.ids[:n])
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			f := e.finding("PAGE-COMPLETE", o, "expected the first %d items of a walk at %s=%d to be the first %d items on one page at %s=%d, got %s against %s",
+				n, ps.Name, l, n, ps.Name, sweepPages*l, describeIDs(w.ids[:n], 5), describeIDs(p.ids[:n], 5))
+			f.Sequence = []string{e.cl.Curl(r)}
+			e.add(f)
 		}
 	}
 	return true
 }
+
+// sweepPages is how many pages the page-size sweep walks at each size.
+const sweepPages = 4
 
 // mutatedCursors sends altered copies of a real cursor (a character changed, cut short,
 // extended, a digit changed inside its base64): whatever the server makes of them (a 4xx, or
@@ -167,7 +197,8 @@ func cursorMutations(real string) []string {
 		return string(b)
 	}
 	out := []string{flip(real, 0), flip(real, len(real)/2), flip(real, len(real)-1), real[:len(real)/2], real + "A", real + "=="}
-	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
+	encodings := []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding}
+	for _, enc := range encodings {
 		raw, err := enc.DecodeString(real)
 		if err != nil {
 			continue
@@ -177,7 +208,9 @@ func cursorMutations(real string) []string {
 				alt := append([]byte(nil), raw...)
 				alt[i] = '9'
 				alt = append(alt[:i+1], append([]byte("9999"), alt[i+1:]...)...)
-				out = append(out, enc.EncodeToString(alt))
+				for _, out2 := range encodings { // the padding the server expects is unknown
+					out = append(out, out2.EncodeToString(alt))
+				}
 				break
 			}
 		}

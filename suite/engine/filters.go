@@ -231,6 +231,27 @@ func (e *Engine) equalityProbes(c *corpus) []client.Request {
 	return out
 }
 
+// nearMisses lists, for each free-form equality filter, values one step from real ones
+// (another case, one character short, one more): they match nothing, so a case-blind or prefix
+// match shows as items that do not honour the filter.
+func (e *Engine) nearMisses(c *corpus) []client.Request {
+	var out []client.Request
+	for _, p := range e.c.Filters() {
+		known := c.pool.Values[p.Name]
+		if p.Role != contract.RoleEquals || len(p.Enum) > 0 {
+			continue
+		}
+		for _, k := range known[:min(2, len(known))] {
+			for _, v := range []string{strings.ToUpper(k), strings.ToLower(k), k[:len(k)-1], k + "0"} {
+				if v != "" && !slices.Contains(known, v) && p.Valid(v) {
+					out = append(out, base(client.Param{Name: p.Name, Value: v}))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // pairProbes combines every two equality filters with the values of a few real items (first,
 // middle, last of the listing): a server that ORs filters instead of ANDing them, or drops one
 // of two, shows on these.
@@ -267,7 +288,7 @@ func (e *Engine) pairProbes(c *corpus) []client.Request {
 // partners or some stages shows here.
 func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
 	probes := e.equalityProbes(c)
-	probes = append(probes[:min(len(probes), 2*maxBoundaries)], e.pairProbes(c)...)
+	probes = append(append(probes[:min(len(probes), 2*maxBoundaries)], e.pairProbes(c)...), e.nearMisses(c)...)
 	for _, r := range probes {
 		if !e.sweepOne(ctx, c, c.withPageSize(r)) {
 			return false

@@ -205,11 +205,16 @@ func cursorMutations(real string) []string {
 		}
 		for i, ch := range raw {
 			if ch >= '0' && ch <= '9' { // an offset or a position inside the token: push it far
-				alt := append([]byte(nil), raw...)
-				alt[i] = '9'
-				alt = append(alt[:i+1], append([]byte("9999"), alt[i+1:]...)...)
-				for _, out2 := range encodings { // the padding the server expects is unknown
-					out = append(out, out2.EncodeToString(alt))
+				bigger := append([]byte(nil), raw...)
+				bigger[i] = '8' // same width, so a 19-digit nanosecond time still fits in 64 bits
+				if ch >= '8' {
+					bigger[i] = '9'
+				}
+				longer := append(append(append([]byte(nil), bigger[:i+1]...), "9999"...), bigger[i+1:]...)
+				for _, alt := range [][]byte{bigger, longer} {
+					for _, out2 := range encodings { // the padding the server expects is unknown
+						out = append(out, out2.EncodeToString(alt))
+					}
 				}
 				break
 			}

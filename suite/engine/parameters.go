@@ -251,14 +251,7 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 			if v, ok := exampleOf(generators.Unknown(p, known), e.cfg.Seed); ok {
 				probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
 			}
-			// near misses of real values: a case-blind or prefix match shows on these
-			for _, k := range known[:min(2, len(known))] {
-				for _, v := range []string{strings.ToUpper(k), strings.ToLower(k), k[:len(k)-1], k + "0"} {
-					if v != "" && !slices.Contains(known, v) && p.Valid(v) {
-						probes = append(probes, base(client.Param{Name: p.Name, Value: v}))
-					}
-				}
-			}
+
 		case p.Role == contract.RoleAtLeast || p.Role == contract.RoleAtMost:
 			is := c.pool.Instants[p.Name]
 			if len(is) == 0 {

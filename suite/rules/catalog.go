@@ -123,15 +123,6 @@ func Lookup(id string) (Rule, bool) {
 	return Catalog[i], true
 }
 
-// MustLookup returns the rule with an ID and panics on a typo (a programming error).
-func MustLookup(id string) Rule {
-	r, ok := Lookup(id)
-	if !ok {
-		panic(fmt.Sprintf("rules: no rule %q in the catalog", id))
-	}
-	return r
-}
-
 // Line renders the rule as one catalog line: ID, level, labels, what it asserts, clause, variant.
 func (r Rule) Line() string {
 	return fmt.Sprintf("%-22s %-7s %-10s %s [%s] (proved by %s)", r.ID, r.Level, r.Area, r.Asserts, r.Clause, r.Variant)

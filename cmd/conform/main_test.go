@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +72,26 @@ var _ = Describe("conform", func() {
 		}
 	})
 
+	It("never passes a rule without evidence: a wrong base-URL prefix fails or is incomplete, with a one-line hint", func() {
+		srv, err := fixtures.Start(fixtures.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		s := conform([]string{"CONFORM_BASE_URL=" + srv.URL + "/wrong-prefix", "CONFORM_API_KEY=" + srv.Keys.Valid, "CONFORM_SEED=3"})
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		out := string(s.Out.Contents())
+		Expect(string(s.Err.Contents())).To(ContainSubstring("every request got 404: is the base URL right?"))
+		Expect(out).NotTo(ContainSubstring("CONFORMANT"))
+		// only the rules a 404 answer is evidence for may pass
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "PASS") {
+				Expect(line).To(MatchRegexp(`^PASS\s+(STATUS-NO-5XX|TRANSPORT-ANSWER)\s`))
+			}
+		}
+		for _, id := range []string{"PAGE-COMPLETE", "PAGE-TERMINATES", "RATE-HEADERS-PRESENT", "SCHEMA-BODY", "FILTER-HONOURED"} {
+			Expect(out).To(MatchRegexp(`CUT-SHORT\s+` + id + `\s.*not checked`))
+		}
+	})
+
 	It("reports a rule it cannot run for lack of a key as skipped, with why", func() {
 		srv, err := fixtures.Start(fixtures.Options{})
 		Expect(err).NotTo(HaveOccurred())
@@ -88,9 +109,28 @@ var _ = Describe("conform", func() {
 		Expect(out).To(ContainSubstring(`-H "x-api-key: $CONFORM_API_KEY"`))
 	})
 
-	It("replays a run exactly with its seed: the same requests in the same order", func() {
+	It("replays a run exactly with its seed: the same requests in the same order, also under CPU load", func() {
+		// a loaded machine must not change what a seed decides: burn every core while the runs go
+		stop := make(chan struct{})
+		var burners sync.WaitGroup
+		for range 2 * runtime.NumCPU() {
+			burners.Add(1)
+			go func() {
+				defer burners.Done()
+				for n := uint64(1); ; n = n*6364136223846793005 + 1442695040888963407 {
+					if n%1024 == 0 {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+					}
+				}
+			}()
+		}
+		defer func() { close(stop); burners.Wait() }()
 		dir := GinkgoT().TempDir()
-		var traces [2]string
+		var traces [3]string
 		for i := range traces {
 			path := filepath.Join(dir, fmt.Sprintf("trace%d.txt", i))
 			s := conform(nil, "--seed", "11", "--trace", path)
@@ -102,6 +142,7 @@ var _ = Describe("conform", func() {
 		}
 		Expect(strings.Count(traces[0], "\n")).To(BeNumerically(">", 100))
 		Expect(traces[1]).To(Equal(traces[0]))
+		Expect(traces[2]).To(Equal(traces[0]))
 	})
 
 	It("accepts known violations from a baseline, fails new ones, and reports fixed ones", func() {

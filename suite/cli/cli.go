@@ -93,7 +93,7 @@ func usage(w io.Writer) {
 usage:
   conform [flags]                 certify CONFORM_BASE_URL (or the built-in reference server)
   conform rules [--markdown]      print the rule catalog
-  conform serve [--addr A] [--variant V] [--list]
+  conform serve [--addr A] [--variant V] [--payouts N] [--list]
   conform diff OLD NEW [--json]   classify what a spec change breaks
 
 Run "conform -h" for the flags; README.md lists the CONFORM_* environment variables.
@@ -163,7 +163,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		fmt.Fprintln(stderr, "conform: WARNING: --insecure: TLS certificates are NOT verified")
 	}
 	run, err := certify.Prepare(certify.Options{
-		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Keys: cfg.Keys, Seed: cfg.Seed,
+		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Keys: cfg.Keys, Seed: cfg.Seed,
 		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert,
 		OnWait: func(d time.Duration, why string) {
@@ -225,7 +225,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
-		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag()}
+		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag(), Hint: run.Engine.Hint()}
 	if cfg.WriteBaseline != "" {
 		if err := writeBaseline(cfg.WriteBaseline, sum, red); err != nil {
 			fmt.Fprintf(stderr, "conform: writing the baseline: %v\n", err)
@@ -251,6 +251,9 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 			_ = f.Close()
 		}
 	}
+	if sum.Hint != "" {
+		fmt.Fprintln(stderr, "conform: "+sum.Hint)
+	}
 	switch {
 	case cfg.WriteBaseline != "" && sum.Verdict == "violations":
 		return ExitConformant // writing a baseline from a failing run is the point
@@ -259,7 +262,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	case sum.Verdict == "violations":
 		return ExitViolations
 	case sum.Verdict == "incomplete", sum.Verdict == "partial":
-		fmt.Fprintln(stderr, "conform: not certified: some rules were cut short (see above); raise --max-requests or --deadline")
+		fmt.Fprintln(stderr, "conform: not certified: some rules could not be checked or were cut short (see above for why)")
 		return ExitViolations
 	case sum.Verdict == "error":
 		fmt.Fprintln(stderr, "conform: internal error: some rules could not run (see above); this is a bug in conform")

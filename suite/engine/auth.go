@@ -16,6 +16,9 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		if e.stopped(err, id) {
 			return false
 		}
+		if ok {
+			e.judged(id)
+		}
 		if ok && o.Status != want {
 			e.add(e.finding(id, o, "expected %d for %s, got %d", want, what, o.Status))
 		}
@@ -38,6 +41,9 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		if err != nil {
 			return err
 		}
+		if ok {
+			e.judged("AUTH-INVALID-KEY")
+		}
 		if ok && o.Status != http.StatusUnauthorized {
 			x.add(e.finding("AUTH-INVALID-KEY", o, "expected 401 for an invalid key, got %d", o.Status))
 		}
@@ -50,8 +56,8 @@ func authWorkflow(ctx context.Context, e *Engine) {
 	// cache or a cursor path must not skip the key check
 	shapes := []client.Request{{}}
 	if f := e.c.Filters(); len(f) > 0 {
-		if c := e.getCorpus(ctx); len(c.ids) > 0 {
-			if v, ok := fieldAt(c.byID[c.ids[0]], f[0].Field); ok {
+		if c := e.getCorpus(ctx); len(c.head) > 0 {
+			if v, ok := fieldAt(c.head[0], f[0].Field); ok {
 				if s, isStr := v.(string); isStr {
 					shapes = append(shapes, c.withPageSize(client.Request{Params: []client.Param{{Name: f[0].Name, Value: s}}}))
 				}

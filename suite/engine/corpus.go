@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/introw/conform/generators"
 	"github.com/introw/conform/suite/client"
@@ -11,28 +13,38 @@ import (
 	"github.com/introw/conform/suite/instant"
 )
 
-// corpus is the unfiltered listing, walked once at the largest page size: the oracle the filter
-// and pagination rules compare against.
+// corpus is what the run knows of the data without ever walking the whole listing: the items
+// of the first pages of the unfiltered listing (values for the generators, a real cursor) and
+// the slice, the widest set of filters found whose listing fits sliceWalkPages pages, walked
+// whole. The completeness rules hold refinements of the slice (its filters plus more, or a
+// tighter bound) to the slice; every other rule judges each page it sees. The same rules
+// therefore run at the same strength at 0, 180, 25,000 and 1,000,000 payouts, and memory is
+// bounded by sliceWalkPages pages whatever the listing's size.
 type corpus struct {
-	ids      []string
-	byID     map[string]map[string]any
-	complete bool         // the walk ended with a null cursor
-	why      string       // why the walk is not complete, when it is not
-	pageSize client.Param // the page size the walk used ({} when the default)
-	cursor   string       // the first nextCursor the walk met (a real cursor, for probes)
+	filters  client.Request            // the slice's filters (valid key, no page size)
+	ids      []string                  // the slice's items, in the order returned
+	byID     map[string]map[string]any // the slice's items by id
+	complete bool                      // a slice was walked to its end
+	why      string                    // why there is no slice, when there is none
+	pageSize client.Param              // the page size the walks use ({} when the default)
+	cursor   string                    // the first nextCursor the run met (a real cursor, for probes)
+	head     []map[string]any          // items of the first pages of the unfiltered listing
 	pool     generators.Pool
 	err      error
 }
 
-// maxCorpusPages bounds the oracle walk (at 100 items a page: 20,000 items).
-const maxCorpusPages = 200
+// sliceWalkPages bounds every walk that looks for the slice (at 100 items a page: 500 items).
+const sliceWalkPages = 5
+
+// maxAnchors bounds the items whose own period windows are tried as slices.
+const maxAnchors = 4
 
 // base is a request with the valid key and the given parameters.
 func base(params ...client.Param) client.Request {
 	return client.Request{Params: params, Key: client.Key{Kind: client.KeyValid}}
 }
 
-// getCorpus walks the unfiltered listing once per engine.
+// getCorpus walks the head of the listing and finds the slice, once per engine.
 func (e *Engine) getCorpus(ctx context.Context) *corpus {
 	e.corpusM.Lock()
 	defer e.corpusM.Unlock()
@@ -40,57 +52,189 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 		return e.corpus
 	}
 	c := &corpus{byID: map[string]map[string]any{}}
+	e.corpus = c
+	ctx = client.WithTag(ctx, "corpus")
 	req := base()
 	limit := 0
 	if ps := e.c.PageSize(); ps != nil && ps.Maximum != nil {
 		limit = int(*ps.Maximum)
 		req = req.With(ps.Name, strconv.Itoa(limit))
 	}
-	w, err := e.walk(client.WithTag(ctx, "corpus"), e, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
+	w, err := e.walk(ctx, e, req, walkOpts{maxPages: sliceWalkPages, limit: limit})
 	if err == nil && w.rejected != nil && w.pages == 0 && limit > 0 {
 		// the largest page size was refused (PARAM-LIMIT-BOUNDS says so): the default still
-		// gives the filter and pagination rules their oracle
+		// gives the filter and pagination rules their slices
 		d, _ := e.c.PageSize().DefaultInt()
 		req, limit = base(), d
-		w, err = e.walk(client.WithTag(ctx, "corpus"), e, req, walkOpts{maxPages: maxCorpusPages, limit: limit})
+		w, err = e.walk(ctx, e, req, walkOpts{maxPages: sliceWalkPages, limit: limit})
 	}
-	c.err = err
-	c.ids, c.complete, c.cursor = w.ids, w.done && err == nil, w.cursor
 	if ps := e.c.PageSize(); ps != nil {
 		if v, ok := req.Get(ps.Name); ok {
 			c.pageSize = client.Param{Name: ps.Name, Value: v}
 		}
 	}
-	if err == nil && w.rejected == nil && !w.done && !w.cycled {
-		// still making progress at the cap: a long listing, not a fault (cycles are reported by
-		// the walk); the rules that need the whole listing say why they skip
-		c.why = fmt.Sprintf("the listing is longer than the oracle walk's %d pages", maxCorpusPages)
+	c.err, c.cursor, c.head = err, w.cursor, w.items
+	seen := slices.Clone(w.items)
+	switch {
+	case err != nil:
+	case w.done:
+		c.take(base(), w)
+	case w.rejected != nil || w.stuck:
+		c.why = "the unfiltered listing could not be walked (see the pagination rules)"
+	default:
+		c.err = e.findSlice(ctx, c, &seen)
 	}
+	c.pool = e.poolFrom(seen)
+	return c
+}
+
+// take makes a finished walk the slice.
+func (c *corpus) take(filters client.Request, w walkResult) {
+	c.filters, c.complete, c.why = filters, true, ""
+	c.ids, c.byID = w.ids, map[string]map[string]any{}
 	for i, id := range w.ids {
 		if _, dup := c.byID[id]; !dup {
 			c.byID[id] = w.items[i]
 		}
 	}
-	c.pool = e.poolFrom(w.items)
-	e.corpus = c
-	return c
 }
 
-// incomplete says why the rules that need the whole listing cannot run.
-func (c *corpus) incomplete() string {
-	if c.why != "" {
-		return c.why + ", so there is no oracle"
+// findSlice narrows a listing too long to walk with the spec's own filters, anchored on items
+// of its head: for each anchor (longest period first), the narrowest slice (the anchor's own
+// period window plus every equality filter at the anchor's value) is walked; when it fits, the
+// equality filters are dropped one by one while the slice still fits, so the slice is as wide
+// as the walk budget allows. seen collects the items met on the way.
+func (e *Engine) findSlice(ctx context.Context, c *corpus, seen *[]map[string]any) error {
+	for _, a := range e.anchors(c.head) {
+		window, eqs := e.sliceDims(a)
+		if len(window)+len(eqs) == 0 {
+			continue
+		}
+		var found bool
+		for k := len(eqs); k >= 0; k-- {
+			f := base(append(slices.Clone(window), eqs[:k]...)...)
+			w, err := e.walk(ctx, e, c.withPageSize(f), walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(c.withPageSize(f))})
+			if err != nil {
+				return err
+			}
+			*seen = append(*seen, w.items...)
+			if !w.done {
+				break
+			}
+			c.take(f, w)
+			found = true
+		}
+		if found {
+			return nil
+		}
 	}
-	return "the unfiltered listing could not be walked to its end, so there is no oracle"
+	c.why = fmt.Sprintf("no slice the filters make (an item's own period window, its partner, its stage) holds at most %d pages, so completeness cannot be judged", sliceWalkPages)
+	return nil
 }
 
-// withPageSize sets the page size the oracle walk used (the largest one the server took), so
+// anchors picks items of the head whose own filter values make slices: distinct period windows,
+// the longest first (a wider window holds more boundaries to test), at most maxAnchors.
+func (e *Engine) anchors(items []map[string]any) []map[string]any {
+	type cand struct {
+		it   map[string]any
+		span float64
+		key  string
+	}
+	var cs []cand
+	seen := map[string]bool{}
+	for _, it := range items {
+		window, _ := e.sliceDims(it)
+		key := base(window...).String()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		span := 0.0
+		var lo, hi *instant.Instant
+		for _, p := range e.c.Filters() {
+			v, ok := fieldAt(it, p.Field)
+			s, isStr := v.(string)
+			if !ok || !isStr {
+				continue
+			}
+			in, err := instant.Parse(s)
+			if err != nil {
+				continue
+			}
+			switch p.Role {
+			case contract.RoleAtLeast:
+				lo = &in
+			case contract.RoleAtMost:
+				hi = &in
+			}
+		}
+		if lo != nil && hi != nil {
+			span = hi.Time().Sub(lo.Time()).Seconds()
+		}
+		cs = append(cs, cand{it, span, key})
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		if a.span != b.span {
+			if a.span > b.span {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	var out []map[string]any
+	for _, c := range cs[:min(len(cs), maxAnchors)] {
+		out = append(out, c.it)
+	}
+	return out
+}
+
+// sliceDims are the filters an item's own values make: its period window (each date bound at
+// the item's own instant) and each equality filter at the item's value.
+func (e *Engine) sliceDims(it map[string]any) (window, eqs []client.Param) {
+	for _, p := range e.c.Filters() {
+		v, ok := fieldAt(it, p.Field)
+		s, isStr := v.(string)
+		if !ok || !isStr || s == "" {
+			continue
+		}
+		switch p.Role {
+		case contract.RoleEquals:
+			if p.Valid(s) {
+				eqs = append(eqs, client.Param{Name: p.Name, Value: s})
+			}
+		case contract.RoleAtLeast, contract.RoleAtMost:
+			if !p.Valid(s) {
+				in, err := instant.Parse(s)
+				if err != nil {
+					continue
+				}
+				s = in.Format(max(len(in.Frac), 3))
+			}
+			if p.Valid(s) {
+				window = append(window, client.Param{Name: p.Name, Value: s})
+			}
+		}
+	}
+	return window, eqs
+}
+
+// withPageSize sets the page size the head walk used (the largest one the server took), so
 // sweeps need as few pages as the server allows.
 func (c *corpus) withPageSize(r client.Request) client.Request {
 	if c.pageSize.Name == "" {
 		return r
 	}
 	return r.With(c.pageSize.Name, c.pageSize.Value)
+}
+
+// sliceItems is the slice's items in the order returned.
+func (c *corpus) sliceItems() []map[string]any {
+	out := make([]map[string]any, 0, len(c.ids))
+	for _, id := range c.ids {
+		out = append(out, c.byID[id])
+	}
+	return out
 }
 
 // poolFrom collects, per filter parameter, the values its field takes in the data.
@@ -115,6 +259,48 @@ func (e *Engine) poolFrom(items []map[string]any) generators.Pool {
 		}
 	}
 	return pool
+}
+
+// refines reports whether every item r selects is in the slice: r carries each of the slice's
+// filters at the same value (equality) or a bound at least as tight (dates), and no cursor.
+func (e *Engine) refines(r client.Request, c *corpus) bool {
+	if !c.complete {
+		return false
+	}
+	if cur := e.c.Cursor(); cur != nil {
+		if _, ok := r.Get(cur.Name); ok {
+			return false
+		}
+	}
+	for _, p := range e.c.Filters() {
+		rv, inR := r.Get(p.Name)
+		if inR && !p.Valid(rv) {
+			return false
+		}
+		fv, inF := c.filters.Get(p.Name)
+		if !inF {
+			continue
+		}
+		if !inR {
+			return false
+		}
+		if p.Role == contract.RoleEquals {
+			if rv != fv {
+				return false
+			}
+			continue
+		}
+		a, err1 := instant.Parse(rv)
+		b, err2 := instant.Parse(fv)
+		if err1 != nil || err2 != nil {
+			return false
+		}
+		cmp := instant.Compare(a, b)
+		if p.Role == contract.RoleAtLeast && cmp < 0 || p.Role == contract.RoleAtMost && cmp > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // verdict of the oracle for one item under a filter set.

@@ -87,8 +87,28 @@ type Engine struct {
 	ran     map[rules.Area]bool
 	corpus  *corpus
 	corpusM sync.Mutex
-	halted  error           // why the last workflow that stopped early stopped
-	chosen  map[string]bool // rules a caller selected (nil: all)
+	halted  error             // why the last workflow that stopped early stopped
+	chosen  map[string]bool   // rules a caller selected (nil: all)
+	judgedN map[string]int    // usable answers each rule judged (a rule passes only with evidence)
+	status  map[int]int       // HTTP answers by status, for the run's one-line hint
+	notes   map[string]string // why a rule may end up without evidence
+}
+
+// note records why a rule may have nothing to judge (said only if it ends without evidence).
+func (e *Engine) note(id, why string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.notes[id] = why
+}
+
+// judged records that each rule judged one usable answer of the kind it is about: a rule with
+// no evidence never passes (it is reported as not checked, and the run as incomplete).
+func (e *Engine) judged(ids ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, id := range ids {
+		e.judgedN[id]++
+	}
 }
 
 // SelectOnly starts a selection: from now on only rules passed to Select are reported (the
@@ -117,7 +137,8 @@ func New(cfg Config) *Engine {
 	if cfg.Profile == "" {
 		cfg.Profile = StrictProfile
 	}
-	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{}}
+	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{},
+		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}}
 	for _, r := range rules.Catalog {
 		e.results[r.ID] = &Result{Rule: r, Status: NotRun}
 	}
@@ -231,10 +252,41 @@ func (e *Engine) verdict(res Result) Result {
 	case res.Violations > 0:
 		res.Status = Fail
 	case res.Status == CutOff:
+	case (e.ran[res.Rule.Area] || perResponse[res.Rule.ID] && len(e.ran) > 0) && e.judgedN[res.Rule.ID] == 0 && e.headerless(res.Rule.ID):
+		res.Status, res.Reason = Skip, "the server sends no rate-limit headers on 200 (see RATE-HEADERS-PRESENT), so there are none to judge"
+	case (e.ran[res.Rule.Area] || perResponse[res.Rule.ID] && len(e.ran) > 0) && !anyAnswer[res.Rule.ID] && e.status[e.c.SuccessStatus()] == 0:
+		res.Status, res.Reason = CutOff, fmt.Sprintf("not checked: no request got %d, so the listing was never reached", e.c.SuccessStatus())
+		if h := e.hintLocked(); h != "" {
+			res.Reason += " (" + h + ")"
+		}
+	case (e.ran[res.Rule.Area] || perResponse[res.Rule.ID] && len(e.ran) > 0) && e.judgedN[res.Rule.ID] == 0:
+		res.Status, res.Reason = CutOff, "not checked: no usable answer of the kind this rule judges"
+		if n := e.notes[res.Rule.ID]; n != "" {
+			res.Reason = "not checked: " + n
+		}
+		if h := e.hintLocked(); h != "" {
+			res.Reason += " (" + h + ")"
+		}
 	case e.ran[res.Rule.Area] || perResponse[res.Rule.ID] && len(e.ran) > 0:
 		res.Status = Pass
 	}
 	return res
+}
+
+// anyAnswer are the rules any HTTP answer is evidence for; every other rule passes only in a
+// run where the operation answered the valid key with its success status at least once (a
+// wrong base URL answers 404 to everything, and a 404 must not pass a rule that accepts any 4xx).
+var anyAnswer = map[string]bool{"TRANSPORT-ANSWER": true, "STATUS-NO-5XX": true, "STATUS-DOCUMENTED": true,
+	"SCHEMA-CONTENT-TYPE": true, "SCHEMA-BODY": true}
+
+// headerless reports whether a rate-limit rule has nothing to judge because the server sends no
+// rate-limit headers at all (RATE-HEADERS-PRESENT says so, failing or warning by profile).
+func (e *Engine) headerless(id string) bool {
+	if id != "RATE-HEADERS-FORMAT" && id != "RATE-DECREASING" {
+		return false
+	}
+	p := e.results["RATE-HEADERS-PRESENT"]
+	return p != nil && p.Violations > 0
 }
 
 // Results returns every rule's verdict in catalog order.
@@ -266,6 +318,34 @@ func (e *Engine) Fired() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Hint is one line for a run whose answers are nearly all statuses the operation does not
+// document (a wrong base URL, a proxy in the way), "" otherwise.
+func (e *Engine) Hint() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.hintLocked()
+}
+
+func (e *Engine) hintLocked() string {
+	total, undocumented, top, topN := 0, 0, 0, 0
+	for st, n := range e.status {
+		total += n
+		if e.c.Response(st) == nil {
+			undocumented += n
+			if n > topN || n == topN && st < top {
+				top, topN = st, n
+			}
+		}
+	}
+	switch {
+	case total == 0 || undocumented*10 < total*9:
+		return ""
+	case topN == total:
+		return fmt.Sprintf("every request got %d: is the base URL right?", top)
+	}
+	return fmt.Sprintf("%d of %d requests got a status the operation does not document (mostly %d): is the base URL right?", undocumented, total, top)
 }
 
 // Requests is the number of requests sent.

@@ -10,28 +10,24 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/introw/conform/generators"
 	"github.com/introw/conform/suite/client"
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/instant"
 )
 
-// maxFilterPages bounds each filtered walk of the filter property; longer results are checked
-// page by page but not for completeness.
-const maxFilterPages = 6
+// maxFilterPages bounds each filtered walk that has no slice to compare with (pages are still
+// judged one by one: every item honours every filter).
+const maxFilterPages = 2
 
-// filtersWorkflow: random filter combinations, each walked to its end, against the oracle of
-// the unfiltered listing.
+// filtersWorkflow: filters honoured on every page of every filtered request; refinements of the
+// slice (its filters plus one more, a pair, a tighter date bound at the data's own instants, a
+// near miss) hold exactly the slice's matching items; then random refinements.
 func filtersWorkflow(ctx context.Context, e *Engine) {
 	ids := []string{"FILTER-HONOURED", "FILTER-COMPLETE", "PAGE-FILTERS-KEPT"}
 	c := e.getCorpus(ctx)
 	if c.err != nil {
 		e.stopped(c.err, ids...)
-		return
-	}
-	if !c.complete {
-		for _, id := range ids {
-			e.skip(id, c.incomplete())
-		}
 		return
 	}
 	if len(e.c.Filters()) == 0 {
@@ -40,27 +36,36 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 		}
 		return
 	}
+	if !c.complete {
+		e.note("FILTER-COMPLETE", c.why)
+	}
 	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
 		return
 	}
+	slicePool := e.poolFrom(c.sliceItems())
 	err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
-		r := e.filteredRequest(t, c)
+		r := e.filteredRequest(t, c, slicePool)
 		return e.checkFiltered(ctx, x, c, r)
 	})
 	e.stopped(err, ids...)
 }
 
-// filteredRequest draws at least one filter and, sometimes, a page size.
-func (e *Engine) filteredRequest(t *rapid.T, c *corpus) client.Request {
+// filteredRequest draws a refinement of the slice: its filters, more filters drawn from the
+// slice's own values and instants, and sometimes a page size.
+func (e *Engine) filteredRequest(t *rapid.T, c *corpus, pool generators.Pool) client.Request {
 	for {
-		r := e.validRequest(t, c.pool)
+		r := e.validRequest(t, pool)
 		if ps := e.c.PageSize(); ps != nil {
 			if v, ok := r.Get(ps.Name); ok {
-				// keep walks short: a page size that needs more than maxFilterPages pages still
-				// gets its pages checked, but larger sizes are drawn more often
+				// keep walks short: small page sizes are drawn, but larger ones more often
 				if n, _ := strconv.Atoi(v); n < 5 && rapid.IntRange(0, 3).Draw(t, "keepSmallLimit") > 0 {
 					r = r.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
 				}
+			}
+		}
+		for _, p := range c.filters.Params {
+			if !e.refines(r, c) {
+				r = r.With(p.Name, p.Value)
 			}
 		}
 		for _, p := range e.c.Filters() {
@@ -71,36 +76,27 @@ func (e *Engine) filteredRequest(t *rapid.T, c *corpus) client.Request {
 	}
 }
 
-// checkFiltered walks the filtered listing and compares it with the oracle.
+// checkFiltered walks a filtered request. Every page is judged by inspect (items honour the
+// filters, pages hold at most limit items); when the request refines the slice, the walk must
+// end, and hold exactly the slice's matching items.
 func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r client.Request) error {
 	limit := e.effectiveLimit(r)
-	want := e.expected(c, r)
+	want := -1
+	if e.refines(r, c) {
+		want = e.expected(c, r)
+	}
 	bound := maxFilterPages
 	if want >= 0 {
-		bound = min(maxFilterPages, terminationBound(want))
+		bound = terminationBound(want)
 	}
-	w, err := e.walk(ctx, x, r, walkOpts{maxPages: bound, limit: limit, check: func(pageNo int, p page, o *client.Observation) {
-		for i, it := range p.items {
-			if e.matches(it, r) != no {
-				continue
-			}
-			rule, where := "FILTER-HONOURED", "the first page"
-			if pageNo > 0 {
-				rule, where = "PAGE-FILTERS-KEPT", fmt.Sprintf("page %d", pageNo+1)
-			}
-			f := e.finding(rule, o, "expected every item on %s to honour %s, got %s=%q that does not (%s)",
-				where, r.String(), e.c.Page.IDField, p.ids[i], e.describeFields(it, r))
-			f.Path, f.Value = e.offendingField(it, r, i)
-			x.add(f)
-			return
-		}
-	}})
+	w, err := e.walk(ctx, x, r, walkOpts{maxPages: bound, limit: limit})
 	if err != nil {
 		return err
 	}
 	if w.rejected != nil {
-		if o := w.rejected; o.Err == nil && o.Status != e.c.SuccessStatus() {
+		if o := w.rejected; o.Err == nil && o.Status != e.c.SuccessStatus() && w.pages == 0 {
 			if want == 0 {
+				e.judged("PARAM-EMPTY-MATCH")
 				x.add(e.finding("PARAM-EMPTY-MATCH", o, "expected %d with an empty page for valid filters that match nothing, got %d", e.c.SuccessStatus(), o.Status))
 			} else {
 				x.add(e.finding("PARAM-VALID-200", o, "expected %d for valid filters, got %d", e.c.SuccessStatus(), o.Status))
@@ -108,14 +104,22 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 		}
 		return nil
 	}
-	if want == 0 && w.pages == 1 && (len(w.ids) > 0 || !w.done) {
-		// the first page already showed what is wrong; say it in the empty-match terms too
-		x.add(Finding{Rule: "PARAM-EMPTY-MATCH", Message: fmt.Sprintf("expected no items and a null cursor for %s (nothing in the listing matches), got %d items, walk ended %v", r.String(), len(w.ids), w.done),
-			Request: r.String(), Curl: e.cl.Curl(r)})
+	if want == 0 && !w.cycled && !w.stuck {
+		e.judged("PARAM-EMPTY-MATCH")
+		if len(w.ids) > 0 || w.pages > 1 || !w.done {
+			x.add(Finding{Rule: "PARAM-EMPTY-MATCH", Message: fmt.Sprintf("expected no items and a null cursor for %s (no item of the slice %s matches), got %d items over %d pages, walk ended %v",
+				r.String(), c.filters.String(), len(w.ids), w.pages, w.done), Request: r.String(), Curl: e.cl.Curl(r)})
+		}
 	}
-	if !w.done {
+	if want < 0 || w.cycled || w.stuck {
 		return nil
 	}
+	if !w.done {
+		x.add(Finding{Rule: "PAGE-TERMINATES", Request: r.String(), Curl: e.cl.Curl(r),
+			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the slice %s holds %d matching items), got a cursor on every page", w.pages, c.filters.String(), want)})
+		return nil
+	}
+	e.judged("FILTER-COMPLETE")
 	missing := e.missing(c, r, w.ids)
 	if len(missing) == 0 {
 		return nil
@@ -125,8 +129,8 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 		rule = e.blameMissing(ctx, x, r, missing, want)
 	}
 	x.add(Finding{Rule: rule, Request: r.String(), Curl: e.cl.Curl(r),
-		Message: fmt.Sprintf("expected every item of the unfiltered listing that matches %s, got %d of %d over %d pages; missing %s",
-			r.String(), len(w.ids), len(w.ids)+len(missing), w.pages, describeIDs(missing, 5)), Value: missing[0]})
+		Message: fmt.Sprintf("expected every item of the slice %s (walked whole) that matches %s, got %d of %d over %d pages; missing %s",
+			c.filters.String(), r.String(), len(w.ids), len(w.ids)+len(missing), w.pages, describeIDs(missing, 5)), Value: missing[0]})
 	return nil
 }
 
@@ -141,7 +145,7 @@ func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request,
 	if e.effectiveLimit(r) == other {
 		other = max(int(*ps.Minimum), other/2+1)
 	}
-	w, err := e.walk(ctx, x, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: min(maxFilterPages, terminationBound(want)), limit: other})
+	w, err := e.walk(ctx, x, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: terminationBound(want), limit: other})
 	if err != nil || !w.done {
 		return "PAGE-COMPLETE"
 	}
@@ -157,7 +161,7 @@ func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request,
 	return "PAGE-COMPLETE"
 }
 
-// missing lists the corpus items that surely match r but are not among ids.
+// missing lists the slice's items that surely match r but are not among ids.
 func (e *Engine) missing(c *corpus, r client.Request, ids []string) []string {
 	got := make(map[string]bool, len(ids))
 	for _, id := range ids {
@@ -212,23 +216,36 @@ func joinPath(p []string) string {
 	return out
 }
 
-// equalityProbes lists one request per value of each equality filter: every enum member, and
-// every value the data holds for a free-form one.
+// equalityProbes lists, for each equality filter the slice does not fix, one refinement of the
+// slice per value: every enum member, and every value the slice's items hold for a free-form
+// one. When the slice is not the whole listing, each value is also sent alone (its pages are
+// judged, not its completeness).
 func (e *Engine) equalityProbes(c *corpus) []client.Request {
-	var out []client.Request
+	var out, alone []client.Request
+	slicePool := e.poolFrom(c.sliceItems())
 	for _, p := range e.c.Filters() {
 		if p.Role != contract.RoleEquals {
 			continue
 		}
 		values := p.Enum
 		if len(values) == 0 {
-			values = c.pool.Values[p.Name]
+			values = slicePool.Values[p.Name]
 		}
-		for _, v := range values {
-			out = append(out, base(client.Param{Name: p.Name, Value: v}))
+		if _, fixed := c.filters.Get(p.Name); !fixed && c.complete {
+			for _, v := range values {
+				out = append(out, c.filters.With(p.Name, v))
+			}
+		}
+		if len(c.filters.Params) > 0 || !c.complete {
+			if len(p.Enum) == 0 {
+				values = c.pool.Values[p.Name]
+			}
+			for _, v := range values[:min(len(values), 8)] {
+				alone = append(alone, base(client.Param{Name: p.Name, Value: v}))
+			}
 		}
 	}
-	return out
+	return append(out, alone...)
 }
 
 // nearMisses lists, for each free-form equality filter, values one step from real ones
@@ -236,15 +253,16 @@ func (e *Engine) equalityProbes(c *corpus) []client.Request {
 // match shows as items that do not honour the filter.
 func (e *Engine) nearMisses(c *corpus) []client.Request {
 	var out []client.Request
+	slicePool := e.poolFrom(c.sliceItems())
 	for _, p := range e.c.Filters() {
-		known := c.pool.Values[p.Name]
+		known := slicePool.Values[p.Name]
 		if p.Role != contract.RoleEquals || len(p.Enum) > 0 {
 			continue
 		}
 		for _, k := range known[:min(2, len(known))] {
 			for _, v := range []string{strings.ToUpper(k), strings.ToLower(k), k[:len(k)-1], k + "0"} {
-				if v != "" && !slices.Contains(known, v) && p.Valid(v) {
-					out = append(out, base(client.Param{Name: p.Name, Value: v}))
+				if v != "" && !slices.Contains(known, v) && !slices.Contains(c.pool.Values[p.Name], v) && p.Valid(v) {
+					out = append(out, c.filters.With(p.Name, v))
 				}
 			}
 		}
@@ -253,7 +271,7 @@ func (e *Engine) nearMisses(c *corpus) []client.Request {
 }
 
 // pairProbes combines every two equality filters with the values of a few real items (first,
-// middle, last of the listing): a server that ORs filters instead of ANDing them, or drops one
+// middle, last of the slice), within the slice: a server that ORs filters instead of ANDing them, or drops one
 // of two, shows on these.
 func (e *Engine) pairProbes(c *corpus) []client.Request {
 	var eq []*contract.Param
@@ -275,7 +293,7 @@ func (e *Engine) pairProbes(c *corpus) []client.Request {
 				sa, isA := a.(string)
 				sb, isB := b.(string)
 				if okA && okB && isA && isB {
-					out = append(out, base(client.Param{Name: eq[i].Name, Value: sa}, client.Param{Name: eq[j].Name, Value: sb}))
+					out = append(out, c.filters.With(eq[i].Name, sa).With(eq[j].Name, sb))
 				}
 			}
 		}
@@ -307,44 +325,90 @@ func (e *Engine) sweepOne(ctx context.Context, c *corpus, r client.Request) bool
 	return !e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE")
 }
 
-// maxBoundaries bounds the instants the sweep tries per date filter.
+// maxBoundaries bounds the boundary values the sweep tries per date filter.
 const maxBoundaries = 40
 
-// boundarySweep sends each date filter at exactly the instants the data holds (leap days
-// first), in the forms the pattern admits, at the largest page size: inclusive/exclusive and
-// date-parsing faults show on these boundaries.
+// boundarySweep tightens each date bound of the slice to the instants its own items hold, in
+// every form the pattern admits (no seconds, fractions of several lengths), exactly and one
+// millisecond, one second and a sub-millisecond step either side, and the whole minutes around
+// them: inclusive/exclusive, rounding and date-parsing faults change the answer there.
 func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
+	if !c.complete {
+		return true
+	}
 	for _, p := range e.c.Filters() {
-		is := slices.Clone(c.pool.Instants[p.Name])
-		if len(is) == 0 {
+		if !p.IsDate {
 			continue
 		}
-		slices.SortStableFunc(is, func(a, b instant.Instant) int { return boolRank(leapDay(b)) - boolRank(leapDay(a)) })
-		for i, at := range is[:min(len(is), maxBoundaries)] {
-			digits := []int{-1, 0, len(at.Frac) + 3, len(at.Frac) + 10}[i%4]
-			if digits == -1 && !at.WholeMinute() || digits == 0 && at.Frac != "" {
-				digits = len(at.Frac) + 1
-			}
-			value := at.Format(digits)
-			if i%3 == 2 {
-				// a sub-millisecond step past the boundary: the boundary item must drop out
-				step := 400 * time.Microsecond
-				if p.Role == contract.RoleAtMost {
-					step = -step
+		var is []instant.Instant
+		seen := map[string]bool{}
+		for _, it := range c.sliceItems() {
+			v, _ := fieldAt(it, p.Field)
+			if s, ok := v.(string); ok {
+				if in, err := instant.Parse(s); err == nil && !seen[in.Format(max(len(in.Frac), 1))] {
+					seen[in.Format(max(len(in.Frac), 1))] = true
+					is = append(is, in)
 				}
-				shifted := at.Shift(step)
-				value = shifted.Format(max(len(shifted.Frac), 4))
 			}
-			r := c.withPageSize(base(client.Param{Name: p.Name, Value: value}))
-			if !p.Valid(value) {
-				continue
-			}
-			if !e.sweepOne(ctx, c, r) {
-				return false
+		}
+		slices.SortStableFunc(is, func(a, b instant.Instant) int { return boolRank(leapDay(b)) - boolRank(leapDay(a)) })
+		var per [][]string
+		longest := 0
+		for _, at := range is {
+			vs := boundaryValues(at)
+			per, longest = append(per, vs), max(longest, len(vs))
+		}
+		sent := map[string]bool{}
+		n := 0
+		for k := 0; k < longest && n < maxBoundaries; k++ {
+			for i := range per {
+				if n >= maxBoundaries {
+					break
+				}
+				if k >= len(per[i]) {
+					continue
+				}
+				v := per[i][(k+i)%len(per[i])]
+				if sent[v] || !p.Valid(v) {
+					continue
+				}
+				sent[v] = true
+				r := c.withPageSize(c.filters.With(p.Name, v))
+				if !e.refines(r, c) {
+					continue
+				}
+				n++
+				if !e.sweepOne(ctx, c, r) {
+					return false
+				}
 			}
 		}
 	}
 	return true
+}
+
+// boundaryValues renders an instant and its neighbours in the forms the pattern admits.
+func boundaryValues(at instant.Instant) []string {
+	var out []string
+	add := func(in instant.Instant, digits int) {
+		if digits == -1 && !in.WholeMinute() || digits >= 0 && digits < len(in.Frac) {
+			return
+		}
+		out = append(out, in.Format(digits))
+	}
+	minute := instant.Instant{Sec: at.Sec - ((at.Sec%60)+60)%60}
+	add(at, -1)
+	add(at, len(at.Frac)+3)
+	add(minute, -1)                                // the minute that holds at, without seconds
+	add(instant.Instant{Sec: minute.Sec + 60}, -1) // the next minute, without seconds
+	add(at, 0)
+	add(at, len(at.Frac))
+	add(at, len(at.Frac)+10)
+	for _, d := range []time.Duration{time.Millisecond, -time.Millisecond, time.Second, -time.Second, 400 * time.Microsecond, -400 * time.Microsecond} {
+		sh := at.Shift(d)
+		add(sh, max(len(sh.Frac), 3))
+	}
+	return out
 }
 
 func leapDay(i instant.Instant) bool {

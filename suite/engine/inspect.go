@@ -32,6 +32,7 @@ func (e *Engine) finding(rule string, o *client.Observation, format string, args
 // inspect applies the per-response rules to one observation and reports to s. It returns
 // whether the observation is a usable HTTP answer.
 func (e *Engine) inspect(o *client.Observation, s sink) bool {
+	e.judged("TRANSPORT-ANSWER")
 	if o.Err != nil {
 		s.add(e.finding("TRANSPORT-ANSWER", o, "expected a complete HTTP answer, got %s", o.Err))
 		return false
@@ -44,6 +45,10 @@ func (e *Engine) inspect(o *client.Observation, s sink) bool {
 		s.add(e.finding("TRANSPORT-ANSWER", o, "expected no redirect (the API has none), got %d to %q", o.Status, o.Header.Get("Location")))
 		return false
 	}
+	e.mu.Lock()
+	e.status[o.Status]++
+	e.mu.Unlock()
+	e.judged("STATUS-NO-5XX", "STATUS-DOCUMENTED")
 	if o.Status >= 500 {
 		s.add(e.finding("STATUS-NO-5XX", o, "expected no 5xx for a request a client can send, got %d", o.Status))
 	}
@@ -55,11 +60,13 @@ func (e *Engine) inspect(o *client.Observation, s sink) bool {
 		return true
 	}
 	if resp.MediaType != "" {
+		e.judged("SCHEMA-CONTENT-TYPE")
 		if mt := o.MediaType(); mt != resp.MediaType {
 			s.add(e.finding("SCHEMA-CONTENT-TYPE", o, "expected Content-Type %s, got %q", resp.MediaType, o.Header.Get("Content-Type")))
 		}
 	}
 	if resp.HasSchema() {
+		e.judged("SCHEMA-BODY")
 		if o.JSON == nil {
 			s.add(e.finding("SCHEMA-BODY", o, "expected a JSON body for %d, got invalid JSON (%v)", o.Status, o.JSONErr))
 		} else if vs := resp.Validate(o.JSON, 3); len(vs) > 0 {
@@ -73,8 +80,62 @@ func (e *Engine) inspect(o *client.Observation, s sink) bool {
 	}
 	if o.Status == e.c.SuccessStatus() {
 		e.inspectRateHeaders(o, s)
+		e.inspectPage(o, s)
 	}
 	return true
+}
+
+// inspectPage applies the per-page invariants to every 200 page, whatever sent it: a page holds
+// at most limit items (the default when limit is omitted), and every item honours every filter
+// of its request (FILTER-HONOURED on a first page, PAGE-FILTERS-KEPT on a page reached with a
+// cursor). Requests with a parameter repeated or outside its schema are not judged here (their
+// status is other rules' business).
+func (e *Engine) inspectPage(o *client.Observation, s sink) {
+	r := o.Request
+	seen := map[string]bool{}
+	for _, p := range r.Params {
+		cp := e.c.Param(p.Name)
+		if seen[p.Name] || cp == nil || !cp.Valid(p.Value) {
+			return
+		}
+		seen[p.Name] = true
+	}
+	pg := e.readPage(o)
+	if pg.shapeErr != "" {
+		return
+	}
+	if limit := e.effectiveLimit(r); limit > 0 {
+		e.judged("PAGE-LIMIT")
+		if len(pg.items) > limit {
+			s.add(e.finding("PAGE-LIMIT", o, "expected at most %d items on a page, got %d", limit, len(pg.items)))
+		}
+	}
+	filtered := false
+	for _, p := range e.c.Filters() {
+		if _, ok := r.Get(p.Name); ok {
+			filtered = true
+		}
+	}
+	if !filtered || r.Open {
+		return
+	}
+	rule, where := "FILTER-HONOURED", "the first page"
+	if cur := e.c.Cursor(); cur != nil {
+		if _, ok := r.Get(cur.Name); ok {
+			rule, where = "PAGE-FILTERS-KEPT", "a page reached with a cursor"
+		}
+	}
+	e.judged(rule)
+	for i, it := range pg.items {
+		if e.matches(it, r) != no {
+			continue
+		}
+		f := e.finding(rule, o, "expected every item on %s to honour %s, got %s=%q that does not (%s)",
+			where, r.String(), e.c.Page.IDField, pg.ids[i], e.describeFields(it, r))
+		f.Path, f.Value = e.offendingField(it, r, i)
+		s.add(f)
+		return
+	}
 }
 
 func (e *Engine) inspectRateHeaders(o *client.Observation, s sink) {
@@ -83,6 +144,10 @@ func (e *Engine) inspectRateHeaders(o *client.Observation, s sink) {
 		return
 	}
 	lim, rem := o.Header.Values(rl.Limit), o.Header.Values(rl.Remaining)
+	e.judged("RATE-HEADERS-PRESENT")
+	if len(lim) > 0 || len(rem) > 0 {
+		e.judged("RATE-HEADERS-FORMAT")
+	}
 	if len(lim) == 0 || len(rem) == 0 {
 		s.add(e.finding("RATE-HEADERS-PRESENT", o, "expected both %s and %s on %d, got %s=%q %s=%q",
 			rl.Limit, rl.Remaining, o.Status, rl.Limit, lim, rl.Remaining, rem))

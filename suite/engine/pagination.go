@@ -14,18 +14,12 @@ import (
 	"github.com/introw/conform/suite/contract"
 )
 
-// maxSmallWalkPages bounds the walk at a small page size.
-const maxSmallWalkPages = 60
+// maxSmallWalkPages bounds the walk of the slice at a small page size.
+const maxSmallWalkPages = 25
 
-// maxCompareWalkPages bounds a second full walk of the listing; a longer one is walked for
-// shortWalkPages pages only (duplicates, cycles and page sizes, not completeness).
-const (
-	maxCompareWalkPages = 120
-	shortWalkPages      = 10
-)
-
-// paginationWorkflow: walks of the whole listing at three page sizes give one set; a filtered
-// walk keeps its filters; cursors the server never issued are refused.
+// paginationWorkflow: walks of the slice at other page sizes give the slice's set; filtered
+// walks at a small page size keep their filters; a few pages at each small page size hold no
+// duplicate; cursors the server never issued are refused.
 func paginationWorkflow(ctx context.Context, e *Engine) {
 	ids := []string{"PAGE-LIMIT", "PAGE-TERMINATES", "PAGE-NO-DUPLICATES", "PAGE-COMPLETE", "PAGE-FILTERS-KEPT", "PAGE-FOREIGN-CURSOR"}
 	c := e.getCorpus(ctx)
@@ -38,12 +32,16 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 		}
 		return
 	}
+	if !c.complete {
+		e.note("PAGE-COMPLETE", c.why)
+		e.note("PAGE-FILTERS-KEPT", c.why)
+	}
 	n := len(c.ids)
-	// the default page size (no limit parameter), then a small odd one
-	walks := []client.Request{base()}
+	// the slice at the default page size (no limit parameter), then at a small odd one
+	walks := []client.Request{c.filters}
 	if ps := e.c.PageSize(); ps != nil {
 		small := e.smallLimit(n, ps)
-		walks = append(walks, base(client.Param{Name: ps.Name, Value: strconv.Itoa(small)}))
+		walks = append(walks, c.filters.With(ps.Name, strconv.Itoa(small)))
 	}
 	for _, r := range walks {
 		if !e.compareWalk(client.WithTag(ctx, "PAGE-COMPLETE"), c, r) {
@@ -69,12 +67,11 @@ func (e *Engine) smallLimit(n int, ps *contract.Param) int {
 	return max(lo, min(hi, l))
 }
 
-// compareWalk walks the whole listing with r and compares its set with the corpus.
+// compareWalk walks the slice with r (its filters at another page size) and compares the set
+// with the slice's.
 func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) bool {
 	limit := e.effectiveLimit(r)
-	// without a complete oracle, or when a second full walk would not fit the budget (a long
-	// listing at a small page size), walk a few pages for duplicates, cycles and page sizes only
-	full := c.complete && limit > 0 && (len(c.ids)+limit-1)/limit <= maxCompareWalkPages
+	full := c.complete && limit > 0
 	bound := terminationBound(len(c.ids))
 	if !full {
 		bound = shortWalkPages
@@ -83,14 +80,15 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 	if e.stopped(err, "PAGE-COMPLETE", "PAGE-TERMINATES") {
 		return false
 	}
-	if w.rejected != nil || w.cycled || !full {
+	if w.rejected != nil || w.cycled || w.stuck || !full {
 		return true
 	}
 	if !w.done {
 		e.add(Finding{Rule: "PAGE-TERMINATES", Request: r.String(), Curl: e.cl.Curl(r),
-			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the listing holds %d items), got a cursor on every page", w.pages, len(c.ids))})
+			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the slice %s holds %d items), got a cursor on every page", w.pages, c.filters.String(), len(c.ids))})
 		return true
 	}
+	e.judged("PAGE-COMPLETE")
 	got := map[string]bool{}
 	for _, id := range w.ids {
 		got[id] = true
@@ -101,18 +99,21 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 			missing = append(missing, id)
 		}
 	}
-	for id := range got {
-		if c.byID[id] == nil {
+	for _, id := range w.ids {
+		if c.byID[id] == nil && !slices.Contains(extra, id) {
 			extra = append(extra, id)
 		}
 	}
 	if len(missing) > 0 || len(extra) > 0 {
 		e.add(Finding{Rule: "PAGE-COMPLETE", Request: r.String(), Curl: e.cl.Curl(r),
-			Message: fmt.Sprintf("expected the same %d items as the walk at the largest page size, got %d over %d pages: missing %s, extra %s",
-				len(c.ids), len(got), w.pages, describeIDs(missing, 5), describeIDs(extra, 5))})
+			Message: fmt.Sprintf("expected the same %d items as the walk of the slice %s at the largest page size, got %d over %d pages: missing %s, extra %s",
+				len(c.ids), c.filters.String(), len(got), w.pages, describeIDs(missing, 5), describeIDs(extra, 5))})
 	}
 	return true
 }
+
+// shortWalkPages bounds a walk with nothing to compare it with.
+const shortWalkPages = 10
 
 // sweepLimits are the page sizes walked for a few pages each: faults that show only at one
 // small page size (duplicates at limit=3, a walk that never ends at limit=1) hide there.
@@ -230,11 +231,17 @@ func cursorMutations(real string) []string {
 	return uniq
 }
 
-// filtersKept walks, at a small page size, the equality filter value with the most items.
+// filtersKept walks filtered requests at a small page size, so later pages show whether the
+// cursor keeps the filters: the slice's own filters, the equality refinement with the most
+// items, every pair of filters at one real item's values, and all of them together.
 func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 	ps := e.c.PageSize()
-	if ps == nil || !c.complete {
+	if ps == nil || !c.complete || len(c.ids) < 2 {
 		return true
+	}
+	var probes []client.Request
+	if len(c.filters.Params) > 0 {
+		probes = append(probes, c.filters)
 	}
 	var best client.Request
 	bestN := 0
@@ -243,12 +250,57 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 			best, bestN = r, n
 		}
 	}
-	if bestN < 2 {
-		return true
+	if bestN >= 2 {
+		probes = append(probes, best)
 	}
-	limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (bestN+3)/4))
-	r := best.With(ps.Name, strconv.Itoa(limit))
-	return e.sweepOne(ctx, c, r)
+	probes = append(probes, e.filterCombinations(c)...)
+	sent := map[string]bool{}
+	for _, r := range probes {
+		n := e.expected(c, r)
+		if n < 2 || sent[r.String()] {
+			continue
+		}
+		sent[r.String()] = true
+		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+3)/4))
+		if !e.sweepOne(ctx, c, r.With(ps.Name, strconv.Itoa(limit))) {
+			return false
+		}
+	}
+	return true
+}
+
+// filterCombinations lists, for the slice item whose values match the most items, every pair
+// of the filters (the item's own values; date bounds at its own instants) and all of them
+// together, as refinements of the slice.
+func (e *Engine) filterCombinations(c *corpus) []client.Request {
+	items := c.sliceItems()
+	if len(items) == 0 {
+		return nil
+	}
+	var bestParams []client.Param
+	bestN := -1
+	for _, it := range items[:min(len(items), 20)] {
+		window, eqs := e.sliceDims(it)
+		all := append(slices.Clone(window), eqs...)
+		r := c.filters
+		for _, p := range all {
+			r = r.With(p.Name, p.Value)
+		}
+		if n := e.expected(c, r); n > bestN {
+			bestParams, bestN = all, n
+		}
+	}
+	var out []client.Request
+	for i := range bestParams {
+		for j := i + 1; j < len(bestParams); j++ {
+			out = append(out, c.filters.With(bestParams[i].Name, bestParams[i].Value).With(bestParams[j].Name, bestParams[j].Value))
+		}
+	}
+	r := c.filters
+	for _, p := range bestParams {
+		r = r.With(p.Name, p.Value)
+	}
+	return append(out, r)
 }
 
 // foreignCursor sends cursors no server issued: 4xx, or 200 with no items, is the answer.
@@ -266,6 +318,7 @@ func (e *Engine) foreignCursor() func(context.Context, *rapid.T, *example) error
 		if err != nil || !ok {
 			return err
 		}
+		e.judged("PAGE-FOREIGN-CURSOR")
 		switch {
 		case o.Status >= 400 && o.Status < 500:
 		case o.Status == e.c.SuccessStatus():

@@ -15,14 +15,17 @@ import (
 var rapidOnce sync.Once
 
 // ConfigureRapid sets rapid's process-wide knobs once: examples per property, the seed that
-// makes a run replayable, a short shrink time (every shrink step is HTTP traffic), and no fail
-// files. rapid reads them from its flags; we set them before any property runs.
+// makes a run replayable, and no fail files. Shrinking is bounded by requests (shrinkAllowance),
+// not by wall time: a time limit would shrink further on an idle machine than on a loaded one,
+// and a replayed run would not send the same requests. rapid's shrink time is only a backstop
+// for a server that answers very slowly. rapid reads these from its flags; we set them before
+// any property runs.
 func ConfigureRapid(seed uint64, examples int) {
 	rapidOnce.Do(func() {
 		for name, v := range map[string]string{
 			"rapid.checks":     strconv.Itoa(examples),
 			"rapid.seed":       strconv.FormatUint(seed, 10),
-			"rapid.shrinktime": "2s",
+			"rapid.shrinktime": "5m",
 			"rapid.nofailfile": "true",
 		} {
 			if f := flag.Lookup(name); f != nil {
@@ -39,7 +42,9 @@ type example struct {
 
 func (x *example) add(f Finding) { x.findings = append(x.findings, f) }
 
-// shrinkAllowance bounds the requests one property may spend shrinking a failure.
+// shrinkAllowance bounds the requests one property may spend shrinking a failure. They are
+// counted under the property's own tag, so areas running side by side do not change how far a
+// failure is shrunk.
 const shrinkAllowance = 150
 
 // property runs prop as a rapid property. Each run reports to its own example; a run with
@@ -50,9 +55,10 @@ func (e *Engine) property(ctx context.Context, name string, prop func(ctx contex
 	var stopped error
 	tb := &quietTB{name: name}
 	shrinkStart := 0
+	sentAs := func() int { return e.cl.Counts()[name] } // requests sent under this property's tag
 	ctx = client.WithTag(ctx, name)
 	rapid.Check(tb, func(t *rapid.T) {
-		if last != nil && e.cl.Sent()-shrinkStart > shrinkAllowance {
+		if last != nil && sentAs()-shrinkStart > shrinkAllowance {
 			t.Skip("shrink allowance spent") // keep what was found; spend no more requests
 		}
 		x := &example{}
@@ -65,7 +71,7 @@ func (e *Engine) property(ctx context.Context, name string, prop func(ctx contex
 		}
 		if len(x.findings) > 0 {
 			if last == nil {
-				shrinkStart = e.cl.Sent()
+				shrinkStart = sentAs()
 			}
 			last = x
 			t.Fatalf("%s", x.findings[0].Message)

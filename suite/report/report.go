@@ -52,6 +52,7 @@ type Summary struct {
 	Partial     bool            `json:"partial,omitempty"`
 	ByTag       map[string]int  `json:"requestsByPlan,omitempty"`     // requests per plan: rule IDs, areas, "corpus"
 	Fixed       []string        `json:"fixedSinceBaseline,omitempty"` // baseline rules that now pass
+	Hint        string          `json:"hint,omitempty"`               // one line when nearly every answer was an undocumented status
 	Results     []engine.Result `json:"results"`
 	Counts      map[string]int  `json:"counts"` // per status
 }

@@ -88,6 +88,23 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 	return c
 }
 
+// Slice describes the slice the completeness rules were judged on (or why there is none), ""
+// before the listing was read.
+func (e *Engine) Slice() string {
+	e.corpusM.Lock()
+	defer e.corpusM.Unlock()
+	c := e.corpus
+	switch {
+	case c == nil:
+		return ""
+	case !c.complete:
+		return "none: " + c.why
+	case len(c.filters.Params) == 0:
+		return fmt.Sprintf("the whole listing (%d items, walked to its end)", len(c.ids))
+	}
+	return fmt.Sprintf("%s (%d items, walked to its end)", c.filters.String(), len(c.ids))
+}
+
 // take makes a finished walk the slice.
 func (c *corpus) take(filters client.Request, w walkResult) {
 	c.filters, c.complete, c.why = filters, true, ""
@@ -99,34 +116,81 @@ func (c *corpus) take(filters client.Request, w walkResult) {
 	}
 }
 
+// goodSlice and bigSlice bound the slice size the search settles for: enough items for the
+// completeness rules to have something to compare, few enough to walk at several page sizes
+// within the request budget.
+const (
+	goodSlice = 60
+	bigSlice  = 250
+)
+
+// better reports whether a slice of n items is preferable to one of m (m < 0: none yet).
+func better(n, m int) bool {
+	switch {
+	case m < 0:
+		return true
+	case n <= bigSlice && m <= bigSlice:
+		return n > m
+	case n <= bigSlice:
+		return true
+	case m <= bigSlice:
+		return false
+	}
+	return n < m
+}
+
 // findSlice narrows a listing too long to walk with the spec's own filters, anchored on items
 // of its head: for each anchor (longest period first), the narrowest slice (the anchor's own
-// period window plus every equality filter at the anchor's value) is walked; when it fits, the
-// equality filters are dropped one by one while the slice still fits, so the slice is as wide
-// as the walk budget allows. seen collects the items met on the way.
+// period window plus every equality filter at the anchor's value) is walked; when it fits,
+// wider ones (the window alone, then the window with all but one equality filter) are tried,
+// and the largest that fits is kept. The search stops at the first slice of goodSlice items or
+// more; seen collects the items met on the way.
 func (e *Engine) findSlice(ctx context.Context, c *corpus, seen *[]map[string]any) error {
+	fits := func(params []client.Param) (walkResult, bool, error) {
+		f := c.withPageSize(base(params...))
+		w, err := e.walk(ctx, e, f, walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(f)})
+		*seen = append(*seen, w.items...)
+		return w, err == nil && w.done, err
+	}
+	var best []client.Param
+	var bestW walkResult
+	bestN := -1
 	for _, a := range e.anchors(c.head) {
 		window, eqs := e.sliceDims(a)
 		if len(window)+len(eqs) == 0 {
 			continue
 		}
-		var found bool
-		for k := len(eqs); k >= 0; k-- {
-			f := base(append(slices.Clone(window), eqs[:k]...)...)
-			w, err := e.walk(ctx, e, c.withPageSize(f), walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(c.withPageSize(f))})
+		cands := [][]client.Param{append(slices.Clone(window), eqs...)}
+		if len(eqs) > 0 && len(window) > 0 {
+			cands = append(cands, window)
+		}
+		for i := range eqs {
+			if len(eqs) > 1 {
+				cands = append(cands, append(slices.Clone(window), slices.Delete(slices.Clone(eqs), i, i+1)...))
+			}
+		}
+		for i, params := range cands {
+			w, ok, err := fits(params)
 			if err != nil {
 				return err
 			}
-			*seen = append(*seen, w.items...)
-			if !w.done {
-				break
+			if !ok && i == 0 {
+				break // the narrowest slice of this anchor does not fit: neither will wider ones
 			}
-			c.take(f, w)
-			found = true
+			if ok && better(len(w.ids), bestN) {
+				best, bestW, bestN = params, w, len(w.ids)
+			}
+			if ok && i == 1 {
+				break // the window alone fits: it is the widest this anchor makes
+			}
 		}
-		if found {
-			return nil
+		if bestN >= goodSlice && bestN <= bigSlice {
+			break
 		}
+	}
+	if best != nil {
+		c.take(base(best...), bestW)
+		return nil
 	}
 	c.why = fmt.Sprintf("no slice the filters make (an item's own period window, its partner, its stage) holds at most %d pages, so completeness cannot be judged", sliceWalkPages)
 	return nil

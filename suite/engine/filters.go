@@ -20,6 +20,9 @@ import (
 // judged one by one: every item honours every filter).
 const maxFilterPages = 2
 
+// maxPropertyPages bounds the pages of each walk the filter property draws.
+const maxPropertyPages = 6
+
 // filtersWorkflow: filters honoured on every page of every filtered request; refinements of the
 // slice (its filters plus one more, a pair, a tighter date bound at the data's own instants, a
 // near miss) hold exactly the slice's matching items; then random refinements.
@@ -66,6 +69,12 @@ func (e *Engine) filteredRequest(t *rapid.T, c *corpus, pool generators.Pool) cl
 		for _, p := range c.filters.Params {
 			if !e.refines(r, c) {
 				r = r.With(p.Name, p.Value)
+			}
+		}
+		if ps := e.c.PageSize(); ps != nil {
+			// a walk of a refinement takes at most maxPropertyPages pages
+			if n := e.expected(c, r); n > 0 && e.effectiveLimit(r) > 0 && (n+e.effectiveLimit(r)-1)/e.effectiveLimit(r) > maxPropertyPages {
+				r = r.With(ps.Name, strconv.Itoa(min(int(*ps.Maximum), (n+maxPropertyPages-1)/maxPropertyPages)))
 			}
 		}
 		for _, p := range e.c.Filters() {

@@ -52,6 +52,7 @@ type Summary struct {
 	Partial     bool            `json:"partial,omitempty"`
 	ByTag       map[string]int  `json:"requestsByPlan,omitempty"`     // requests per plan: rule IDs, areas, "corpus"
 	Fixed       []string        `json:"fixedSinceBaseline,omitempty"` // baseline rules that now pass
+	Slice       string          `json:"slice,omitempty"`              // the slice the completeness rules were judged on
 	Hint        string          `json:"hint,omitempty"`               // one line when nearly every answer was an undocumented status
 	Results     []engine.Result `json:"results"`
 	Counts      map[string]int  `json:"counts"` // per status
@@ -136,8 +137,11 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 		strings.ToUpper(s.Verdict), s.Counts["pass"], s.Counts["fail"], s.Counts["warn"], s.Counts["known"], s.Counts["skip"], s.Counts["cut-short"],
 		s.Requests, s.Duration.Round(time.Millisecond))
 	if stats {
-		fmt.Fprintf(&b, "stats: %d requests, wall %s, waited on rate limits %s, shared walk of the listing %d requests, preflight %d\n",
+		fmt.Fprintf(&b, "stats: %d requests, wall %s, waited on rate limits %s, head walk and slice search %d requests, preflight %d\n",
 			s.Requests, s.Duration.Round(time.Millisecond), s.Waited.Round(time.Millisecond), s.ByTag["corpus"], s.ByTag[""])
+		if s.Slice != "" {
+			fmt.Fprintf(&b, "slice: %s\n", s.Slice)
+		}
 	}
 	fmt.Fprintf(&b, "seed %d (replay with --seed %d)\n", s.Seed, s.Seed)
 	_, err := io.WriteString(w, red.Redact(b.String()))

@@ -25,6 +25,7 @@ type Options struct {
 	Contract    *contract.Contract
 	BaseURL     string                    // "" starts the reference server (or Variant) in-process
 	Variant     string                    // with no BaseURL: the fixture variant to certify ("" = reference)
+	Payouts     int                       // with no BaseURL: the dataset size of the built-in server (0 = the reference dataset)
 	Keys        map[client.KeyKind]string // from the environment; ignored for the built-in server
 	Seed        uint64
 	Profile     engine.Profile
@@ -37,6 +38,9 @@ type Options struct {
 	CACert      string
 	OnWait      func(d time.Duration, why string) // told before each wait on a 429
 	Trace       io.Writer                         // one line per request sent (nil: none)
+	// Now is the built-in server's clock for its rate-limit windows (nil: real time), so a test
+	// can put a minute boundary anywhere in a run; ignored with a BaseURL.
+	Now func() time.Time
 }
 
 // ErrConfig marks an unusable configuration (exit 2).
@@ -63,7 +67,7 @@ func Prepare(o Options) (*Run, error) {
 	run := &Run{Keys: o.Keys}
 	target := o.BaseURL
 	if target == "" {
-		srv, err := fixtures.Start(fixtures.Options{Spec: SpecFor(o.Contract), Variant: o.Variant})
+		srv, err := fixtures.Start(fixtures.Options{Spec: SpecFor(o.Contract), Variant: o.Variant, Payouts: o.Payouts, Now: o.Now})
 		if err != nil {
 			return nil, fmt.Errorf("%w: starting the reference server: %v", ErrConfig, err)
 		}

@@ -225,7 +225,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
-		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag(), Hint: run.Engine.Hint()}
+		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag(), Hint: run.Engine.Hint(), Slice: run.Engine.Slice()}
 	if cfg.WriteBaseline != "" {
 		if err := writeBaseline(cfg.WriteBaseline, sum, red); err != nil {
 			fmt.Fprintf(stderr, "conform: writing the baseline: %v\n", err)

@@ -41,6 +41,7 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback only)")
 	variant := fs.String("variant", "", "serve a fixture variant instead of the reference server")
 	list := fs.Bool("list", false, "list the variants and exit")
+	payouts := fs.Int("payouts", 0, "serve this many payouts (0: the reference dataset of 300)")
 	spec := fs.String("spec", getenv("CONFORM_SPEC"), "spec the server implements (default: the embedded openapi.json)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
@@ -61,7 +62,8 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "conform serve: %v\n", err)
 		return ExitUsage
 	}
-	h, keys, err := fixtures.NewHandler(fixtures.Options{Spec: certify.SpecFor(c), Variant: *variant})
+	started := time.Now()
+	h, keys, err := fixtures.NewHandler(fixtures.Options{Spec: certify.SpecFor(c), Variant: *variant, Payouts: *payouts})
 	if err != nil {
 		fmt.Fprintf(stderr, "conform serve: %v\n", err)
 		return ExitUsage
@@ -76,6 +78,9 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 		name = "variant " + *variant
 	}
 	// the built-in server's keys are fixture values, not secrets: print them so users can try it
+	if *payouts > 0 {
+		name += fmt.Sprintf(" with %d payouts (built in %s)", *payouts, time.Since(started).Round(time.Millisecond))
+	}
 	fmt.Fprintf(stdout, "conform: serving the %s on http://%s%s\n", name, ln.Addr(), c.Path)
 	fmt.Fprintf(stdout, "export CONFORM_BASE_URL=http://%s\nexport CONFORM_API_KEY=%s\nexport CONFORM_NO_SCOPE_KEY=%s\nexport CONFORM_REVOKED_KEY=%s\nexport CONFORM_RATE_LIMIT_KEY=%s\n",
 		ln.Addr(), keys.Valid, keys.NoScope, keys.Revoked, keys.RateLimit)

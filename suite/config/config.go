@@ -38,6 +38,7 @@ type Config struct {
 	Insecure      bool
 	CACert        string
 	Variant       string
+	Payouts       int // with no base URL: the built-in server's dataset size (0 = the reference dataset)
 	Baseline      string
 	Stats         bool
 	Trace         string // file to write one line per request to
@@ -51,7 +52,7 @@ var Env = map[string]string{
 	"deadline": "CONFORM_DEADLINE", "label-filter": "CONFORM_LABEL_FILTER", "report-dir": "CONFORM_REPORT_DIR",
 	"profile": "CONFORM_PROFILE", "examples": "CONFORM_EXAMPLES", "max-requests": "CONFORM_MAX_REQUESTS",
 	"rate": "CONFORM_RATE", "max-body": "CONFORM_MAX_BODY", "insecure": "CONFORM_INSECURE", "ca-cert": "CONFORM_CA_CERT",
-	"baseline": "CONFORM_BASELINE",
+	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS",
 }
 
 // KeyEnv names the environment variables that hold keys.
@@ -66,6 +67,7 @@ const (
 	DefaultExamples    = 30
 	DefaultMaxRequests = 1500
 	DefaultMaxBody     = 8 << 20
+	MaxPayouts         = 5_000_000 // fixtures.MaxPayouts
 )
 
 // Parse reads args (without the program name) and the environment (getenv) into a Config;
@@ -82,6 +84,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	maxReq := fs.String("max-requests", strconv.Itoa(DefaultMaxRequests), "hard budget of HTTP requests for the run")
 	rate := fs.String("rate", "0", "pace requests to at most N per second (0: unpaced)")
 	maxBody := fs.String("max-body", strconv.Itoa(DefaultMaxBody), "cap on response body bytes")
+	payouts := fs.String("payouts", "0", "with no base URL: the built-in server serves this many payouts (0: the reference dataset of 300)")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification (loudly)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "base URL of the server to certify (none: the built-in reference server)")
 	fs.StringVar(&c.Spec, "spec", "", "OpenAPI 3.1 spec: a file or an http(s) URL, JSON or YAML (default: the embedded openapi.json)")
@@ -118,6 +121,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 		}
 	}
 	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
+	if err == nil {
+		err = validatePayouts(c, *payouts, set["payouts"])
+	}
 	if err != nil && len(fromEnv) > 0 {
 		for name, env := range fromEnv { // say where a bad value came from
 			if strings.Contains(err.Error(), name+" ") {
@@ -182,6 +188,20 @@ func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBod
 		}
 	}
 	return c, nil
+}
+
+// validatePayouts reads --payouts: a dataset size for the built-in server, so
+// meaningless (and a usage error) with a base URL.
+func validatePayouts(c *Config, v string, set bool) error {
+	if set && c.BaseURL != "" {
+		return fmt.Errorf("%w: --payouts sizes the built-in server; it cannot go with a base URL", ErrUsage)
+	}
+	n, err := boundedInt("payouts", v, 0, MaxPayouts)
+	if err != nil {
+		return err
+	}
+	c.Payouts = n
+	return nil
 }
 
 func positiveDuration(name, v string, zeroOK bool) (time.Duration, error) {

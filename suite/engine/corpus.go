@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/introw/conform/generators"
 	"github.com/introw/conform/suite/client"
@@ -37,7 +38,7 @@ type corpus struct {
 const sliceWalkPages = 5
 
 // maxAnchors bounds the items whose own period windows are tried as slices.
-const maxAnchors = 4
+const maxAnchors = 6
 
 // base is a request with the valid key and the given parameters.
 func base(params ...client.Param) client.Request {
@@ -140,69 +141,83 @@ func better(n, m int) bool {
 }
 
 // findSlice narrows a listing too long to walk with the spec's own filters, anchored on items
-// of its head: for each anchor (longest period first), the narrowest slice (the anchor's own
-// period window plus every equality filter at the anchor's value) is walked; when it fits,
-// wider ones (the window alone, then the window with all but one equality filter) are tried,
-// and the largest that fits is kept. The search stops at the first slice of goodSlice items or
-// more; seen collects the items met on the way.
+// of its head (oldest period first: legacy rows are where old faults hide). First the anchors'
+// own period windows alone (every equality filter can then be refined and held to the slice);
+// when none fits with at least minSlice items, the narrowest slice of each anchor (its window
+// and every equality filter at its values) and the wider ones between are tried, dropping enum
+// filters before free-form ones. The largest slice that fits (up to bigSlice items) is kept; the
+// search stops at one of goodSlice items or more. seen collects the items met on the way.
 func (e *Engine) findSlice(ctx context.Context, c *corpus, seen *[]map[string]any) error {
-	fits := func(params []client.Param) (walkResult, bool, error) {
-		f := c.withPageSize(base(params...))
-		w, err := e.walk(ctx, e, f, walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(f)})
-		*seen = append(*seen, w.items...)
-		return w, err == nil && w.done, err
-	}
 	var best []client.Param
 	var bestW walkResult
 	bestN := -1
-	for _, a := range e.anchors(c.head) {
-		window, eqs := e.sliceDims(a)
-		if len(window)+len(eqs) == 0 {
-			continue
+	tried := map[string]bool{}
+	// try walks one candidate; it reports whether the search may stop
+	try := func(params []client.Param) (fit, enough bool, err error) {
+		f := c.withPageSize(base(params...))
+		if tried[f.String()] {
+			return false, false, nil
 		}
-		cands := [][]client.Param{append(slices.Clone(window), eqs...)}
-		if len(eqs) > 0 && len(window) > 0 {
-			cands = append(cands, window)
+		tried[f.String()] = true
+		w, err := e.walk(ctx, e, f, walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(f)})
+		*seen = append(*seen, w.items...)
+		if err != nil || !w.done {
+			return false, false, err
 		}
-		for i := range eqs {
-			if len(eqs) > 1 {
-				cands = append(cands, append(slices.Clone(window), slices.Delete(slices.Clone(eqs), i, i+1)...))
-			}
+		if better(len(w.ids), bestN) {
+			best, bestW, bestN = params, w, len(w.ids)
 		}
-		for i, params := range cands {
-			w, ok, err := fits(params)
-			if err != nil {
-				return err
+		return true, bestN >= goodSlice && bestN <= bigSlice, nil
+	}
+	anchors := e.anchors(c.head)
+	for _, a := range anchors {
+		if window, _ := e.sliceDims(a); len(window) > 0 {
+			if _, enough, err := try(window); err != nil || enough {
+				return e.takeBest(c, best, bestW, err)
 			}
-			if !ok && i == 0 {
-				break // the narrowest slice of this anchor does not fit: neither will wider ones
-			}
-			if ok && better(len(w.ids), bestN) {
-				best, bestW, bestN = params, w, len(w.ids)
-			}
-			if ok && i == 1 {
-				break // the window alone fits: it is the widest this anchor makes
-			}
-		}
-		if bestN >= goodSlice && bestN <= bigSlice {
-			break
 		}
 	}
-	if best != nil {
-		c.take(base(best...), bestW)
-		return nil
+	if bestN < minSlice {
+		for _, a := range anchors {
+			window, eqs := e.sliceDims(a)
+			if len(eqs) == 0 {
+				continue
+			}
+			for k := len(eqs); k >= 1; k-- {
+				fit, enough, err := try(append(slices.Clone(window), eqs[:k]...))
+				if err != nil || enough {
+					return e.takeBest(c, best, bestW, err)
+				}
+				if !fit && k == len(eqs) {
+					break // the narrowest slice of this anchor does not fit: neither will wider ones
+				}
+			}
+		}
 	}
-	c.why = fmt.Sprintf("no slice the filters make (an item's own period window, its partner, its stage) holds at most %d pages, so completeness cannot be judged", sliceWalkPages)
-	return nil
+	return e.takeBest(c, best, bestW, nil)
 }
 
-// anchors picks items of the head whose own filter values make slices: distinct period windows,
-// the longest first (a wider window holds more boundaries to test), at most maxAnchors.
+// minSlice is the smallest window-only slice the search accepts without trying to narrow with
+// equality filters.
+const minSlice = 10
+
+// takeBest makes the best slice found the corpus's slice.
+func (e *Engine) takeBest(c *corpus, best []client.Param, w walkResult, err error) error {
+	if best != nil {
+		c.take(base(best...), w)
+	} else if err == nil {
+		c.why = fmt.Sprintf("no slice the filters make (an item's own period window, its partner, its stage) holds at most %d pages, so completeness cannot be judged", sliceWalkPages)
+	}
+	return err
+}
+
+// anchors picks items of the head whose own period windows make slices: distinct windows, the
+// oldest first, at most maxAnchors.
 func (e *Engine) anchors(items []map[string]any) []map[string]any {
 	type cand struct {
-		it   map[string]any
-		span float64
-		key  string
+		it    map[string]any
+		start instant.Instant
+		key   string
 	}
 	var cs []cand
 	seen := map[string]bool{}
@@ -213,36 +228,19 @@ func (e *Engine) anchors(items []map[string]any) []map[string]any {
 			continue
 		}
 		seen[key] = true
-		span := 0.0
-		var lo, hi *instant.Instant
+		var start instant.Instant
 		for _, p := range e.c.Filters() {
-			v, ok := fieldAt(it, p.Field)
-			s, isStr := v.(string)
-			if !ok || !isStr {
-				continue
-			}
-			in, err := instant.Parse(s)
-			if err != nil {
-				continue
-			}
-			switch p.Role {
-			case contract.RoleAtLeast:
-				lo = &in
-			case contract.RoleAtMost:
-				hi = &in
+			if v, ok := fieldAt(it, p.Field); ok && p.Role == contract.RoleAtLeast {
+				if s, isStr := v.(string); isStr {
+					start, _ = instant.Parse(s)
+				}
 			}
 		}
-		if lo != nil && hi != nil {
-			span = hi.Time().Sub(lo.Time()).Seconds()
-		}
-		cs = append(cs, cand{it, span, key})
+		cs = append(cs, cand{it, start, key})
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int {
-		if a.span != b.span {
-			if a.span > b.span {
-				return -1
-			}
-			return 1
+		if c := instant.Compare(a.start, b.start); c != 0 {
+			return c
 		}
 		return strings.Compare(a.key, b.key)
 	})
@@ -252,6 +250,11 @@ func (e *Engine) anchors(items []map[string]any) []map[string]any {
 	}
 	return out
 }
+
+// windowMargin widens an item's own period window, so the slice's bounds sit on no item's
+// instant: a bound applied wrongly (exclusive, misparsed, shifted) then shows when a refinement
+// tightens it to the items' own instants, instead of shaping the slice itself.
+const windowMargin = time.Minute
 
 // sliceDims are the filters an item's own values make: its period window (each date bound at
 // the item's own instant) and each equality filter at the item's value.
@@ -264,18 +267,22 @@ func (e *Engine) sliceDims(it map[string]any) (window, eqs []client.Param) {
 		}
 		switch p.Role {
 		case contract.RoleEquals:
-			if p.Valid(s) {
+			if p.Valid(s) && len(p.Enum) == 0 {
+				eqs = append([]client.Param{{Name: p.Name, Value: s}}, eqs...) // free-form first: dropped last
+			} else if p.Valid(s) {
 				eqs = append(eqs, client.Param{Name: p.Name, Value: s})
 			}
 		case contract.RoleAtLeast, contract.RoleAtMost:
-			if !p.Valid(s) {
-				in, err := instant.Parse(s)
-				if err != nil {
-					continue
-				}
-				s = in.Format(max(len(in.Frac), 3))
+			in, err := instant.Parse(s)
+			if err != nil {
+				continue
 			}
-			if p.Valid(s) {
+			shift := -windowMargin
+			if p.Role == contract.RoleAtMost {
+				shift = windowMargin
+			}
+			in = instant.Instant{Sec: in.Sec + int64(shift/time.Second)}
+			if s = in.Format(0); p.Valid(s) {
 				window = append(window, client.Param{Name: p.Name, Value: s})
 			}
 		}

@@ -42,7 +42,8 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 	if !c.complete {
 		e.note("FILTER-COMPLETE", c.why)
 	}
-	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
+	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) ||
+		!e.membership(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
 		return
 	}
 	slicePool := e.poolFrom(c.sliceItems())
@@ -334,6 +335,122 @@ func (e *Engine) sweepOne(ctx context.Context, c *corpus, r client.Request) bool
 	return !e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE")
 }
 
+// maxMembers bounds the items of the head the membership check looks up.
+const maxMembers = 16
+
+// membership looks items of the unfiltered listing up by their own values: for a few items of
+// the head, chosen so every partner, stage and kind of instant (a leap day, not midnight, a
+// fraction) is among them, the request with every filter at the item's own value (dates at its
+// own instants, in the forms the pattern admits) must return that item. It needs no slice, so it
+// holds at any size: a filter that drops some partner's items, a bound applied exclusively or a
+// date form misread shows as the item missing.
+func (e *Engine) membership(ctx context.Context, c *corpus) bool {
+	var picked []map[string]any
+	features := map[string]bool{}
+	for round := 0; round < 2 && len(picked) < maxMembers; round++ {
+		for _, it := range c.head {
+			if len(picked) >= maxMembers {
+				break
+			}
+			fresh := round == 1 && !slices.ContainsFunc(picked, func(p map[string]any) bool { return fmt.Sprint(p) == fmt.Sprint(it) })
+			for _, f := range e.itemFeatures(it) {
+				if !features[f] {
+					fresh = true
+				}
+			}
+			if !fresh {
+				continue
+			}
+			for _, f := range e.itemFeatures(it) {
+				features[f] = true
+			}
+			picked = append(picked, it)
+		}
+	}
+	for i, it := range picked {
+		r := base()
+		for _, p := range e.c.Filters() {
+			v, ok := fieldAt(it, p.Field)
+			s, isStr := v.(string)
+			if !ok || !isStr || s == "" {
+				continue
+			}
+			if p.IsDate {
+				in, err := instant.Parse(s)
+				if err != nil {
+					continue
+				}
+				forms := exactForms(in)
+				s = forms[i%len(forms)]
+			}
+			if p.Valid(s) {
+				r = r.With(p.Name, s)
+			}
+		}
+		if len(r.Params) == 0 || e.matches(it, r) != yes {
+			continue
+		}
+		r = c.withPageSize(r)
+		id := fmt.Sprint(it[e.c.Page.IDField])
+		x := &example{}
+		w, err := e.walk(ctx, x, r, walkOpts{maxPages: sliceWalkPages, limit: e.effectiveLimit(r)})
+		for _, f := range x.findings {
+			e.add(f)
+		}
+		if e.stopped(err, "FILTER-COMPLETE") {
+			return false
+		}
+		if w.rejected != nil || !w.done || w.cycled || w.stuck {
+			continue
+		}
+		e.judged("FILTER-COMPLETE")
+		if !slices.Contains(w.ids, id) {
+			f := Finding{Rule: "FILTER-COMPLETE", Request: r.String(), Curl: e.cl.Curl(r), Value: id,
+				Message: fmt.Sprintf("expected %s=%q, returned by the unfiltered listing, in the listing filtered by its own values (%s), got %d items over %d pages without it",
+					e.c.Page.IDField, id, e.describeFields(it, r), len(w.ids), w.pages)}
+			f.Sequence = []string{e.cl.Curl(c.withPageSize(base()))}
+			e.add(f)
+		}
+	}
+	return true
+}
+
+// itemFeatures names what makes an item's filter values interesting: each equality value, and
+// for each date field its kind (midnight, a whole minute, a whole second, a fraction; on a leap
+// day or not).
+func (e *Engine) itemFeatures(it map[string]any) []string {
+	var out []string
+	for _, p := range e.c.Filters() {
+		v, ok := fieldAt(it, p.Field)
+		s, isStr := v.(string)
+		if !ok || !isStr {
+			continue
+		}
+		if !p.IsDate {
+			out = append(out, p.Name+"="+s)
+			continue
+		}
+		in, err := instant.Parse(s)
+		if err != nil {
+			continue
+		}
+		kind := "fraction"
+		switch {
+		case in.Sec%86400 == 0 && in.Frac == "":
+			kind = "midnight"
+		case in.WholeMinute():
+			kind = "whole-minute"
+		case in.Frac == "":
+			kind = "whole-second"
+		}
+		if leapDay(in) {
+			kind = "leap-day-" + kind
+		}
+		out = append(out, p.Name+":"+kind)
+	}
+	return out
+}
+
 // maxBoundaries bounds the boundary values the sweep tries per date filter.
 const maxBoundaries = 40
 
@@ -394,6 +511,22 @@ func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
 		}
 	}
 	return true
+}
+
+// exactForms renders an instant in every form the pattern admits for it: without seconds (a
+// whole minute), without a fraction (a whole second), with its own fraction digits, and with 3
+// and 10 digits more.
+func exactForms(at instant.Instant) []string {
+	var out []string
+	if at.WholeMinute() {
+		out = append(out, at.Format(-1))
+	}
+	if at.Frac == "" {
+		out = append(out, at.Format(0))
+	} else {
+		out = append(out, at.Format(len(at.Frac)))
+	}
+	return append(out, at.Format(len(at.Frac)+3), at.Format(len(at.Frac)+10))
 }
 
 // boundaryValues renders an instant and its neighbours in the forms the pattern admits.

@@ -19,11 +19,12 @@ import (
 
 // Row is one variant's outcome.
 type Row struct {
-	Variant  fixtures.Variant
-	Fired    []string // rules with violations
-	Requests int
-	Elapsed  time.Duration
-	Err      error
+	Variant   fixtures.Variant
+	Fired     []string // rules with violations
+	Unchecked []string // rules cut short or not checked (no evidence)
+	Requests  int
+	Elapsed   time.Duration
+	Err       error
 }
 
 // Killed reports whether the row is as it should be: a faulty variant fired its rule, a
@@ -45,6 +46,7 @@ type Options struct {
 	Examples    int
 	MaxRequests int
 	Workers     int
+	Payouts     int // dataset size of every server (0 = the reference dataset)
 }
 
 // Run certifies the reference server and every variant, Workers at a time, in variant order.
@@ -69,7 +71,7 @@ func Run(ctx context.Context, o Options) []Row {
 func one(ctx context.Context, o Options, v fixtures.Variant) Row {
 	start := time.Now()
 	row := Row{Variant: v}
-	run, err := certify.Prepare(certify.Options{Contract: o.Contract, Variant: v.Name, Seed: o.Seed,
+	run, err := certify.Prepare(certify.Options{Contract: o.Contract, Variant: v.Name, Payouts: o.Payouts, Seed: o.Seed,
 		Examples: o.Examples, MaxRequests: o.MaxRequests, Timeout: 5 * time.Second})
 	if err != nil {
 		row.Err = err
@@ -82,7 +84,32 @@ func one(ctx context.Context, o Options, v fixtures.Variant) Row {
 	}
 	run.Engine.RunAll(ctx)
 	row.Fired, row.Requests, row.Elapsed = run.Engine.Fired(), run.Engine.Requests(), time.Since(start)
+	for _, r := range run.Engine.Results() {
+		if r.Status == engine.CutOff {
+			row.Unchecked = append(row.Unchecked, r.Rule.ID)
+		}
+	}
 	return row
+}
+
+// RunOne certifies one variant (or the reference, by fixtures.ReferenceName).
+func RunOne(ctx context.Context, o Options, name string) Row {
+	v := fixtures.Variant{Name: fixtures.ReferenceName, Kind: fixtures.Benign, Description: "the reference server"}
+	if name != fixtures.ReferenceName {
+		var ok bool
+		if v, ok = fixtures.LookupVariant(name); !ok {
+			return Row{Variant: fixtures.Variant{Name: name}, Err: fmt.Errorf("killmatrix: unknown variant %q", name)}
+		}
+	}
+	return one(ctx, o, v)
+}
+
+// SizeName names a dataset size for the matrix's title.
+func SizeName(payouts int) string {
+	if payouts == 0 {
+		return "the reference dataset"
+	}
+	return fmt.Sprintf("%d payouts", payouts)
 }
 
 // Print writes the matrix as a table, then the counts.
@@ -95,6 +122,9 @@ func Print(w io.Writer, rows []Row) {
 			mark = "MISS"
 		}
 		fired := fmt.Sprint(r.Fired)
+		if len(r.Unchecked) > 0 {
+			fired += fmt.Sprintf(" unchecked %v", r.Unchecked)
+		}
 		if r.Err != nil {
 			fired = "error: " + r.Err.Error()
 		}

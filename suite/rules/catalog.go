@@ -77,7 +77,7 @@ var Catalog = []Rule{
 	{ID: "FILTER-HONOURED", Area: Filters, Level: Lenient, Clause: op + "/parameters",
 		Asserts: "Every item of every first page conform sees honours every filter of its request (stage and partnerId equal; periodStart on or after; periodEnd on or before, compared as instants).", Variant: "filter-stage-ignored"},
 	{ID: "FILTER-COMPLETE", Area: Filters, Level: Lenient, Clause: op + "/parameters",
-		Asserts: "A request that refines a slice walked whole (its filters plus more, or a tighter date bound at the data's own instants) returns every item of the slice that matches.", Variant: "filter-period-start-exclusive"},
+		Asserts: "A filtered listing holds every item it should: a request refining a slice walked whole (its filters plus more, a date bound tightened to the data's own instants) returns every item of the slice that matches, and an item the unfiltered listing returned is found by its own values.", Variant: "filter-period-start-exclusive"},
 
 	{ID: "PAGE-LIMIT", Area: Pagination, Level: Lenient, Clause: op + "/parameters/0",
 		Asserts: "Every page holds at most limit items (the default when limit is omitted).", Variant: "page-limit-plus-one"},

@@ -133,6 +133,21 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 	if len(s.Fixed) > 0 {
 		fmt.Fprintf(&b, "\nfixed since the baseline (remove them from it): %s\n", strings.Join(s.Fixed, ", "))
 	}
+	var unchecked, keyless []string
+	for _, r := range s.Results {
+		switch {
+		case r.Status == engine.CutOff:
+			unchecked = append(unchecked, fmt.Sprintf("  %s: %s", r.Rule.ID, r.Reason))
+		case r.Status == engine.Skip && r.Rule.Needs != "" && strings.Contains(r.Reason, r.Rule.Needs):
+			keyless = append(keyless, fmt.Sprintf("  %s: set %s to check it", r.Rule.ID, r.Rule.Needs))
+		}
+	}
+	if len(unchecked) > 0 {
+		fmt.Fprintf(&b, "\nnot checked, so the run is incomplete (%d):\n%s\n", len(unchecked), strings.Join(unchecked, "\n"))
+	}
+	if len(keyless) > 0 {
+		fmt.Fprintf(&b, "\nskipped for want of an optional key (they do not make the run incomplete):\n%s\n", strings.Join(keyless, "\n"))
+	}
 	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %d warned, %d known (baseline), %d skipped, %d cut short; %d requests in %s\n",
 		strings.ToUpper(s.Verdict), s.Counts["pass"], s.Counts["fail"], s.Counts["warn"], s.Counts["known"], s.Counts["skip"], s.Counts["cut-short"],
 		s.Requests, s.Duration.Round(time.Millisecond))

@@ -30,6 +30,7 @@ type Options struct {
 	Seed        uint64
 	Profile     engine.Profile
 	Examples    int
+	Thorough    bool // the deeper sweeps of a nightly run
 	Timeout     time.Duration
 	MaxBody     int64
 	MaxRequests int
@@ -96,7 +97,7 @@ func Prepare(o Options) (*Run, error) {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	run.Client, run.Target = cl, strings.TrimSuffix(u.String(), "/")
-	run.Engine = engine.New(engine.Config{Contract: o.Contract, Client: cl, Seed: o.Seed, Profile: o.Profile, Examples: o.Examples})
+	run.Engine = engine.New(engine.Config{Contract: o.Contract, Client: cl, Seed: o.Seed, Profile: o.Profile, Examples: o.Examples, Thorough: o.Thorough})
 	return run, nil
 }
 

@@ -163,7 +163,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		fmt.Fprintln(stderr, "conform: WARNING: --insecure: TLS certificates are NOT verified")
 	}
 	run, err := certify.Prepare(certify.Options{
-		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Keys: cfg.Keys, Seed: cfg.Seed,
+		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Thorough: cfg.Thorough, Keys: cfg.Keys, Seed: cfg.Seed,
 		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert,
 		OnWait: func(d time.Duration, why string) {

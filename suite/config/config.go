@@ -41,6 +41,7 @@ type Config struct {
 	Payouts       int // with no base URL: the built-in server's dataset size (0 = the reference dataset)
 	Baseline      string
 	Stats         bool
+	Thorough      bool   // the nightly depth: every date edge on every date parameter, more boundaries and page sizes, 30 examples
 	Trace         string // file to write one line per request to
 	WriteBaseline string // set by "conform baseline write FILE": write the run's failures there
 	Keys          map[client.KeyKind]string
@@ -52,7 +53,7 @@ var Env = map[string]string{
 	"deadline": "CONFORM_DEADLINE", "label-filter": "CONFORM_LABEL_FILTER", "report-dir": "CONFORM_REPORT_DIR",
 	"profile": "CONFORM_PROFILE", "examples": "CONFORM_EXAMPLES", "max-requests": "CONFORM_MAX_REQUESTS",
 	"rate": "CONFORM_RATE", "max-body": "CONFORM_MAX_BODY", "insecure": "CONFORM_INSECURE", "ca-cert": "CONFORM_CA_CERT",
-	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS",
+	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS", "thorough": "CONFORM_THOROUGH",
 }
 
 // KeyEnv names the environment variables that hold keys.
@@ -64,7 +65,8 @@ var KeyEnv = map[client.KeyKind]string{
 // Defaults of the run settings.
 const (
 	DefaultTimeout     = 10 * time.Second
-	DefaultExamples    = 30
+	DefaultExamples    = 6  // engine.DefaultExamples
+	ThoroughExamples   = 30 // with --thorough
 	DefaultMaxRequests = 1500
 	DefaultMaxBody     = 8 << 20
 	MaxPayouts         = 5_000_000 // fixtures.MaxPayouts
@@ -95,6 +97,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	fs.StringVar(&c.Variant, "variant", "", "with no base URL: certify this built-in fixture variant instead of the reference")
 	fs.StringVar(&c.Baseline, "baseline", "", "file of known violations to accept")
 	fs.BoolVar(&c.Stats, "stats", false, "print requests, wall time and per-rule request counts")
+	fs.BoolVar(&c.Thorough, "thorough", false, "the nightly depth: every date edge on every date parameter, more boundaries, page sizes and lookups, and 30 examples per property unless --examples says otherwise")
 	fs.StringVar(&c.Trace, "trace", "", "write one line per request (sequence, plan, key variable, query, status) to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -119,6 +122,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 			}
 			set[name], fromEnv[name] = true, env
 		}
+	}
+	if c.Thorough && !set["examples"] {
+		*examples = strconv.Itoa(ThoroughExamples)
 	}
 	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
 	if err == nil {

@@ -33,7 +33,36 @@ type Config struct {
 	Client   *client.Client
 	Seed     uint64
 	Profile  Profile
-	Examples int // rapid examples per property (0: 30)
+	Examples int  // rapid examples per property (0: DefaultExamples, or 30 when Thorough)
+	Thorough bool // the deeper sweeps of a nightly run (every date edge on every date parameter, more boundaries, page sizes and lookups)
+}
+
+// DefaultExamples is the rapid examples per property of a default (not thorough) run.
+const DefaultExamples = 6
+
+// depth is how far the deterministic sweeps go: the default run spends one probe per class of
+// value where it can; a thorough run tries every value on every parameter.
+type depth struct {
+	boundaries  int   // date boundary values per date filter
+	members     int   // items of the head looked up by their own values
+	limits      []int // page sizes the page-size sweep walks
+	limitPages  int   // pages walked at each of them
+	smallPages  int   // pages of the slice's walk at a small page size
+	aloneValues int   // equality values sent alone (outside the slice) per filter
+	everyDate   bool  // every date edge on every date parameter (else each edge on one, in turn)
+	allCases    bool  // every wrong-case form of every enum member (else lower case for each, title case for one)
+	keptPages   int   // pages each filters-kept walk spans
+	defaultWalk bool  // walk the slice at the default page size too (else only at a small one)
+	nearMisses  int   // real values each near-miss set is built from
+}
+
+func depthFor(thorough bool) depth {
+	if thorough {
+		return depth{boundaries: 40, members: 16, limits: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 99}, limitPages: 4,
+			smallPages: 25, aloneValues: 8, everyDate: true, allCases: true, keptPages: 4, defaultWalk: true, nearMisses: 2}
+	}
+	return depth{boundaries: 12, members: 16, limits: []int{1, 2, 3, 5, 7}, limitPages: 3, smallPages: 12, aloneValues: 2,
+		keptPages: 2, nearMisses: 1}
 }
 
 // Status is a rule's verdict.
@@ -92,6 +121,7 @@ type Engine struct {
 	judgedN map[string]int    // usable answers each rule judged (a rule passes only with evidence)
 	status  map[int]int       // HTTP answers by status, for the run's one-line hint
 	notes   map[string]string // why a rule may end up without evidence
+	depth   depth
 }
 
 // note records why a rule may have nothing to judge (said only if it ends without evidence).
@@ -132,13 +162,16 @@ func (e *Engine) Select(id string) {
 // New prepares an engine.
 func New(cfg Config) *Engine {
 	if cfg.Examples <= 0 {
-		cfg.Examples = 30
+		cfg.Examples = DefaultExamples
+		if cfg.Thorough {
+			cfg.Examples = 30
+		}
 	}
 	if cfg.Profile == "" {
 		cfg.Profile = StrictProfile
 	}
 	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{},
-		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}}
+		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}, depth: depthFor(cfg.Thorough)}
 	for _, r := range rules.Catalog {
 		e.results[r.ID] = &Result{Rule: r, Status: NotRun}
 	}

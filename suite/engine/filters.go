@@ -250,7 +250,7 @@ func (e *Engine) equalityProbes(c *corpus) []client.Request {
 			if len(p.Enum) == 0 {
 				values = c.pool.Values[p.Name]
 			}
-			for _, v := range values[:min(len(values), 8)] {
+			for _, v := range values[:min(len(values), e.depth.aloneValues)] {
 				alone = append(alone, base(client.Param{Name: p.Name, Value: v}))
 			}
 		}
@@ -269,7 +269,7 @@ func (e *Engine) nearMisses(c *corpus) []client.Request {
 		if p.Role != contract.RoleEquals || len(p.Enum) > 0 {
 			continue
 		}
-		for _, k := range known[:min(2, len(known))] {
+		for _, k := range known[:min(e.depth.nearMisses, len(known))] {
 			for _, v := range []string{strings.ToUpper(k), strings.ToLower(k), k[:len(k)-1], k + "0"} {
 				if v != "" && !slices.Contains(known, v) && !slices.Contains(c.pool.Values[p.Name], v) && p.Valid(v) {
 					out = append(out, c.filters.With(p.Name, v))
@@ -316,7 +316,7 @@ func (e *Engine) pairProbes(c *corpus) []client.Request {
 // partners or some stages shows here.
 func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
 	probes := e.equalityProbes(c)
-	probes = append(append(probes[:min(len(probes), 2*maxBoundaries)], e.pairProbes(c)...), e.nearMisses(c)...)
+	probes = append(append(probes[:min(len(probes), 2*e.depth.boundaries)], e.pairProbes(c)...), e.nearMisses(c)...)
 	for _, r := range probes {
 		if !e.sweepOne(ctx, c, c.withPageSize(r)) {
 			return false
@@ -335,9 +335,6 @@ func (e *Engine) sweepOne(ctx context.Context, c *corpus, r client.Request) bool
 	return !e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE")
 }
 
-// maxMembers bounds the items of the head the membership check looks up.
-const maxMembers = 16
-
 // membership looks items of the unfiltered listing up by their own values: for a few items of
 // the head, chosen so every partner, stage and kind of instant (a leap day, not midnight, a
 // fraction) is among them, the request with every filter at the item's own value (dates at its
@@ -345,27 +342,31 @@ const maxMembers = 16
 // holds at any size: a filter that drops some partner's items, a bound applied exclusively or a
 // date form misread shows as the item missing.
 func (e *Engine) membership(ctx context.Context, c *corpus) bool {
+	// greedy cover: each pick is the item of the head with the most features not yet covered
 	var picked []map[string]any
 	features := map[string]bool{}
-	for round := 0; round < 2 && len(picked) < maxMembers; round++ {
-		for _, it := range c.head {
-			if len(picked) >= maxMembers {
-				break
-			}
-			fresh := round == 1 && !slices.ContainsFunc(picked, func(p map[string]any) bool { return fmt.Sprint(p) == fmt.Sprint(it) })
+	used := map[int]bool{}
+	for len(picked) < e.depth.members {
+		best, bestN := -1, 0
+		for i, it := range c.head {
+			n := 0
 			for _, f := range e.itemFeatures(it) {
 				if !features[f] {
-					fresh = true
+					n++
 				}
 			}
-			if !fresh {
-				continue
+			if !used[i] && n > bestN {
+				best, bestN = i, n
 			}
-			for _, f := range e.itemFeatures(it) {
-				features[f] = true
-			}
-			picked = append(picked, it)
 		}
+		if best < 0 {
+			break
+		}
+		used[best] = true
+		for _, f := range e.itemFeatures(c.head[best]) {
+			features[f] = true
+		}
+		picked = append(picked, c.head[best])
 	}
 	for i, it := range picked {
 		r := base()
@@ -451,9 +452,6 @@ func (e *Engine) itemFeatures(it map[string]any) []string {
 	return out
 }
 
-// maxBoundaries bounds the boundary values the sweep tries per date filter.
-const maxBoundaries = 40
-
 // boundarySweep tightens each date bound of the slice to the instants its own items hold, in
 // every form the pattern admits (no seconds, fractions of several lengths), exactly and one
 // millisecond, one second and a sub-millisecond step either side, and the whole minutes around
@@ -485,7 +483,7 @@ func (e *Engine) boundarySweep(ctx context.Context, c *corpus) bool {
 			per, longest = append(per, vs), max(longest, len(vs))
 		}
 		sent := map[string]bool{}
-		n := 0
+		n, maxBoundaries := 0, e.depth.boundaries
 		for k := 0; k < longest && n < maxBoundaries; k++ {
 			for i := range per {
 				if n >= maxBoundaries {
@@ -539,17 +537,24 @@ func boundaryValues(at instant.Instant) []string {
 		out = append(out, in.Format(digits))
 	}
 	minute := instant.Instant{Sec: at.Sec - ((at.Sec%60)+60)%60}
-	add(at, -1)
-	add(at, len(at.Frac)+3)
-	add(minute, -1)                                // the minute that holds at, without seconds
-	add(instant.Instant{Sec: minute.Sec + 60}, -1) // the next minute, without seconds
-	add(at, 0)
-	add(at, len(at.Frac))
-	add(at, len(at.Frac)+10)
-	for _, d := range []time.Duration{time.Millisecond, -time.Millisecond, time.Second, -time.Second, 400 * time.Microsecond, -400 * time.Microsecond} {
+	shift := func(d time.Duration) {
 		sh := at.Shift(d)
 		add(sh, max(len(sh.Frac), 3))
 	}
+	// the classes first (a sweep that stops early still has one value of each), then more forms
+	add(at, -1)
+	shift(400 * time.Microsecond) // a sub-millisecond step: rounding to milliseconds shows
+	shift(-400 * time.Microsecond)
+	add(instant.Instant{Sec: minute.Sec + 60}, -1) // the next minute, without seconds
+	add(minute, -1)                                // the minute that holds at, without seconds
+	add(at, len(at.Frac)+3)
+	shift(time.Millisecond)
+	shift(-time.Millisecond)
+	add(at, 0)
+	add(at, len(at.Frac))
+	shift(time.Second)
+	shift(-time.Second)
+	add(at, len(at.Frac)+10)
 	return out
 }
 

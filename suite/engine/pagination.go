@@ -14,9 +14,6 @@ import (
 	"github.com/introw/conform/suite/contract"
 )
 
-// maxSmallWalkPages bounds the walk of the slice at a small page size.
-const maxSmallWalkPages = 25
-
 // paginationWorkflow: walks of the slice at other page sizes give the slice's set; filtered
 // walks at a small page size keep their filters; a few pages at each small page size hold no
 // duplicate; cursors the server never issued are refused.
@@ -38,7 +35,10 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 	}
 	n := len(c.ids)
 	// the slice at the default page size (no limit parameter), then at a small odd one
-	walks := []client.Request{c.filters}
+	var walks []client.Request
+	if e.depth.defaultWalk || e.c.PageSize() == nil {
+		walks = append(walks, c.filters)
+	}
 	if ps := e.c.PageSize(); ps != nil {
 		small := e.smallLimit(n, ps)
 		walks = append(walks, c.filters.With(ps.Name, strconv.Itoa(small)))
@@ -56,12 +56,12 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 }
 
 // smallLimit picks a small page size, from the seed, that walks n items in at most
-// maxSmallWalkPages pages.
+// depth.smallPages pages.
 func (e *Engine) smallLimit(n int, ps *contract.Param) int {
 	lo, hi := int(*ps.Minimum), int(*ps.Maximum)
 	rng := rand.New(rand.NewPCG(e.cfg.Seed, 7))
 	l := lo + 1 + rng.IntN(9)
-	if need := (n + maxSmallWalkPages - 1) / maxSmallWalkPages; l < need {
+	if need := (n + e.depth.smallPages - 1) / e.depth.smallPages; l < need {
 		l = need
 	}
 	return max(lo, min(hi, l))
@@ -115,9 +115,8 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 // shortWalkPages bounds a walk with nothing to compare it with.
 const shortWalkPages = 10
 
-// sweepLimits are the page sizes walked for a few pages each: faults that show only at one
+// The page-size sweep walks a few pages at each of depth.limits: faults that show only at one
 // small page size (duplicates at limit=3, a walk that never ends at limit=1) hide there.
-var sweepLimits = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 99}
 
 // limitSweep walks a few pages at each small page size, checking page sizes, duplicates and
 // progress (the walk reports them).
@@ -126,7 +125,8 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 	if ps == nil {
 		return true
 	}
-	for _, l := range sweepLimits {
+	sweepPages := e.depth.limitPages
+	for _, l := range e.depth.limits {
 		if l < int(*ps.Minimum) || l > int(*ps.Maximum) {
 			continue
 		}
@@ -164,9 +164,6 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 	}
 	return true
 }
-
-// sweepPages is how many pages the page-size sweep walks at each size.
-const sweepPages = 4
 
 // mutatedCursors sends altered copies of a real cursor (a character changed, cut short,
 // extended, a digit changed inside its base64): whatever the server makes of them (a 4xx, or
@@ -261,7 +258,7 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 			continue
 		}
 		sent[r.String()] = true
-		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+3)/4))
+		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+e.depth.keptPages-1)/e.depth.keptPages))
 		if !e.sweepOne(ctx, c, r.With(ps.Name, strconv.Itoa(limit))) {
 			return false
 		}

@@ -43,17 +43,33 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 // each expected to get 200 or 422 as the spec's schema classifies it. A refused value that is
 // accepted breaks PARAM-INVALID-422 too (and PARAM-DATE-PATTERN for dates).
 func (e *Engine) edges(ctx context.Context) bool {
+	dateNo, dates := 0, 0
+	for _, p := range e.c.Params {
+		if p.IsDate && p.Pattern != nil {
+			dates++
+		}
+	}
 	for _, p := range e.c.Params {
 		var values []string
 		rule := "PARAM-VALID-200"
 		switch {
 		case len(p.Enum) > 0:
 			values = append(values, p.Enum...)
-			for _, v := range p.Enum {
-				values = append(values, strings.ToLower(v), strings.ToUpper(v[:1])+strings.ToLower(v[1:]))
+			for i, v := range p.Enum {
+				values = append(values, strings.ToLower(v))
+				if e.depth.allCases || i == 0 {
+					values = append(values, strings.ToUpper(v[:1])+strings.ToLower(v[1:]))
+				}
 			}
 		case p.IsDate && p.Pattern != nil:
-			values, rule = generators.DateEdges(), "PARAM-DATE-PATTERN"
+			rule = "PARAM-DATE-PATTERN"
+			for i, v := range generators.DateEdges() {
+				// one probe per class of date: each edge on one date parameter, in turn
+				if e.depth.everyDate || i%dates == dateNo {
+					values = append(values, v)
+				}
+			}
+			dateNo++
 		case p.Type == "integer" && p.Minimum != nil && p.Maximum != nil:
 			lo, hi := int(*p.Minimum), int(*p.Maximum)
 			values = []string{strconv.Itoa(lo - 1), strconv.Itoa(hi + 1), "-1", "1.5", "abc", strconv.Itoa(hi * 10)}

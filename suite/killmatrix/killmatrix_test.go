@@ -12,6 +12,7 @@ import (
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/fixtures"
 	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/engine"
 	"github.com/introw/conform/suite/killmatrix"
 )
 
@@ -52,7 +53,7 @@ var _ = Describe("the kill matrix", Label("matrix"), func() {
 		c, err = contract.Load(conform.OpenAPI)
 		Expect(err).NotTo(HaveOccurred())
 		seed = uint64(GinkgoRandomSeed())
-		killmatrix.ConfigureRapid(seed, 30)
+		killmatrix.ConfigureRapid(seed, engine.DefaultExamples) // the default run's depth
 		GinkgoWriter.Printf("seed %d\n", seed)
 	})
 
@@ -81,7 +82,7 @@ var _ = Describe("the kill matrix", Label("matrix"), func() {
 
 	DescribeTable("kills every faulty variant with its rule and passes every benign one, at every data size",
 		func(payouts int) {
-			rows := killmatrix.Run(context.Background(), killmatrix.Options{Contract: c, Seed: seed, Examples: 30, MaxRequests: 1500, Workers: 2, Payouts: payouts})
+			rows := killmatrix.Run(context.Background(), killmatrix.Options{Contract: c, Seed: seed, MaxRequests: 1500, Workers: 2, Payouts: payouts})
 			printTable(killmatrix.SizeName(payouts), rows)
 			check(rows)
 		},
@@ -94,7 +95,7 @@ var _ = Describe("the kill matrix", Label("matrix"), func() {
 		var rows []killmatrix.Row
 		for _, name := range []string{fixtures.ReferenceName, "filter-stage-ignored", "filter-partner-prefix-match", "filter-period-start-exclusive",
 			"filter-no-seconds-midnight", "page-cursor-never-ends", "page-ties-skipped", "benign-filter-after-fetch"} {
-			rows = append(rows, killmatrix.RunOne(context.Background(), killmatrix.Options{Contract: c, Seed: seed, Examples: 30, MaxRequests: 1500, Payouts: 1_000_000}, name))
+			rows = append(rows, killmatrix.RunOne(context.Background(), killmatrix.Options{Contract: c, Seed: seed, MaxRequests: 1500, Payouts: 1_000_000}, name))
 		}
 		printTable(killmatrix.SizeName(1_000_000), rows)
 		for _, r := range rows {

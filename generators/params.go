@@ -177,7 +177,10 @@ func invalidCandidate(p *contract.Param) *rapid.Generator[string] {
 // dropped).
 func OddStrings(p *contract.Param) []string {
 	var out []string
-	for _, s := range []string{"ptn-with-dash", "ptn.with.dot", "ptn~tilde", "ptn with space", "ptnüñï漢", "1234567890", strings.Repeat("p", 200), "PTN_UPPER", "a"} {
+	// every class of character that needs escaping in a URL or in JSON, and lengths up to the
+	// 256 the settled readings allow before a server may refuse with any 4xx
+	for _, s := range []string{"ptn-with-dash", "ptn.with.dot", "ptn~tilde", "ptn with space", "ptnüñï漢", "1234567890", strings.Repeat("p", 200), "PTN_UPPER", "a",
+		"ptn%25percent", "ptn%", "ptn+plus", "ptn&amp=1", "ptn#hash", "ptn/slash", "ptn?q", `ptn"quote`, `ptn\backslash`, "ptn'apos", "ptn<lt>", "ptn\ttab", strings.Repeat("p", 256)} {
 		if p.Valid(s) {
 			out = append(out, s)
 		}

@@ -99,7 +99,11 @@ func report(res engine.Result) {
 // finding with its reproducing curl line.
 func Explain(res engine.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s) violated %d time(s); spec: %s\n", res.Rule.ID, res.Rule.Level, res.Violations, res.Rule.Clause)
+	shown := ""
+	if len(res.Findings) < res.Violations {
+		shown = fmt.Sprintf(", showing %d", len(res.Findings))
+	}
+	fmt.Fprintf(&b, "%s (%s) violated %d time(s)%s; spec: %s\n", res.Rule.ID, res.Rule.Level, res.Violations, shown, res.Rule.Clause)
 	for i, f := range res.Findings {
 		fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Message)
 		if f.Path != "" {

@@ -23,6 +23,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/introw/conform/fixtures"
+	"github.com/introw/conform/suite/config"
 )
 
 func TestConform(t *testing.T) {
@@ -258,7 +259,7 @@ var _ = Describe("conform", func() {
 		defer limited.Close()
 		s := conform([]string{"CONFORM_BASE_URL=" + limited.URL, "CONFORM_API_KEY=" + keys.Valid}, "--label-filter", "parameters", "--seed", "3")
 		Eventually(s, 120*time.Second).Should(gexec.Exit(0))
-		Expect(s.Err).To(gbytes.Say("answered 429; waiting"))
+		Expect(s.Err).To(gbytes.Say("answered 429 with Retry-After 1s, waiting"))
 		Expect(s.Out).To(gbytes.Say("CONFORMANT"))
 	})
 
@@ -334,6 +335,104 @@ var _ = Describe("conform", func() {
 		Entry("an unknown variant", nil, "--variant", "no-such-variant"),
 	)
 
+	It("exits 2 with one line on stderr when the label filter selects no rule (a typo certifies nothing)", func() {
+		s := conform(nil, "--label-filter", "AUTH-MISSNG-KEY")
+		Eventually(s, 30*time.Second).Should(gexec.Exit(2))
+		Expect(string(s.Out.Contents())).To(BeEmpty())
+		errOut := string(s.Err.Contents())
+		Expect(strings.Count(errOut, "\n")).To(Equal(1), errOut)
+		Expect(errOut).To(ContainSubstring(`"AUTH-MISSNG-KEY" selects no rule`))
+		s = conform(nil, "--label-filter", "auth &&")
+		Eventually(s, 30*time.Second).Should(gexec.Exit(2))
+		Expect(strings.Count(string(s.Err.Contents()), "\n")).To(Equal(1), "a syntax error is one line too")
+	})
+
+	It("lists every flag in README's configuration table, with its environment variable, and no other", func() {
+		s := conform(nil, "-h")
+		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
+		flags := map[string]bool{}
+		for _, m := range regexp.MustCompile(`(?m)^\s+-([a-z][a-z-]*)`).FindAllStringSubmatch(string(s.Out.Contents()), -1) {
+			flags[m[1]] = true
+		}
+		Expect(len(flags)).To(BeNumerically(">=", 19))
+		readme, err := os.ReadFile("../../README.md")
+		Expect(err).NotTo(HaveOccurred())
+		rows := map[string]string{} // flag -> environment column
+		for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\| ([^|]*)\\|").FindAllStringSubmatch(string(readme), -1) {
+			rows[m[1]] = strings.Trim(strings.TrimSpace(m[2]), "`")
+		}
+		for f := range flags {
+			Expect(rows).To(HaveKey(f), "--%s is not in README's configuration table", f)
+			Expect(rows[f]).To(Equal(config.Env[f]), "README names the wrong variable for --%s", f)
+		}
+		for f := range rows {
+			Expect(flags).To(HaveKey(f), "README's configuration table lists --%s, which conform does not have", f)
+		}
+	})
+
+	It("prints every word, number and the seed intact with a one-character key, and the key in no header or curl line", func() {
+		h, keys, err := fixtures.NewHandler(fixtures.Options{Variant: "page-limit-plus-one"})
+		Expect(err).NotTo(HaveOccurred())
+		// the server accepts "1" as the valid key (and only that): a "1" in a count, a query or the
+		// seed is not the key and must be printed as it is
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch got := r.Header.Get("x-api-key"); got {
+			case "1":
+				r.Header.Set("x-api-key", keys.Valid)
+			case keys.Valid:
+				r.Header.Set("x-api-key", "not-the-key")
+			}
+			h.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		summary := filepath.Join(dir, "summary.md")
+		s := conform([]string{"CONFORM_BASE_URL=" + srv.URL, "CONFORM_API_KEY=1", "GITHUB_STEP_SUMMARY=" + summary},
+			"--seed", "1", "--label-filter", "pagination", "--report-dir", dir)
+		Eventually(s, 60*time.Second).Should(gexec.Exit(1))
+		out, errOut := string(s.Out.Contents()), string(s.Err.Contents())
+		Expect(strings.Count(errOut, "CONFORM_API_KEY is shorter than 8 characters")).To(Equal(1), "warned once:\n%s", errOut)
+		Expect(out).To(ContainSubstring("seed 1 (replay with --seed 1)"))
+		Expect(out).To(ContainSubstring("profile strict, seed 1\n"))
+		Expect(out).To(MatchRegexp(`FAIL\s+PAGE-LIMIT\s+lenient \d+ violation\(s\)`))
+		Expect(out).To(ContainSubstring("expected"))
+		Expect(out).To(ContainSubstring("limit=1"))
+		Expect(out).To(ContainSubstring(`-H "x-api-key: $CONFORM_API_KEY"`))
+		reports := out
+		for _, f := range []string{"summary.md", "report.json", "report.html", "junit.xml"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			Expect(err).NotTo(HaveOccurred())
+			reports += string(b)
+		}
+		Expect(reports).NotTo(ContainSubstring("[REDACTED]"), "nothing here is the key")
+		Expect(reports).NotTo(MatchRegexp(`(?i)x-api-key:\s*'?"?1\b`), "the key in a header line")
+		var rep struct {
+			Seed uint64 `json:"seed"`
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &rep)).To(Succeed())
+		Expect(rep.Seed).To(BeEquivalentTo(1))
+	})
+
+	It("takes output redirected to /dev/null for what it is, not a terminal: no escape codes in the log", func() {
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		Expect(err).NotTo(HaveOccurred())
+		defer devnull.Close()
+		log := filepath.Join(GinkgoT().TempDir(), "stderr.log")
+		f, err := os.Create(log)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		cmd := exec.Command(bin, "--label-filter", "auth", "--seed", "2")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+		cmd.Stdout, cmd.Stderr = devnull, f
+		Expect(cmd.Run()).To(Succeed())
+		b, err := os.ReadFile(log)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).NotTo(ContainSubstring("\033"))
+		Expect(string(b)).NotTo(ContainSubstring("\r"))
+	})
+
 	It("prints the rule catalog, one rule a line, each naming its proving variant", func() {
 		s := conform(nil, "rules")
 		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
@@ -359,6 +458,9 @@ var _ = Describe("conform", func() {
 			Verdict string `json:"verdict"`
 			Seed    uint64 `json:"seed"`
 			Results []struct {
+				Rule struct {
+					ID string `json:"id"`
+				} `json:"rule"`
 				Status   string `json:"status"`
 				Findings []struct {
 					Curl string `json:"curl"`
@@ -370,6 +472,11 @@ var _ = Describe("conform", func() {
 		Expect(json.Unmarshal(b, &rep)).To(Succeed())
 		Expect(rep.Verdict).To(Equal("violations"))
 		Expect(rep.Seed).To(BeEquivalentTo(5))
+		Expect(rep.Results).NotTo(BeEmpty())
+		for _, r := range rep.Results {
+			Expect(r.Rule.ID).NotTo(BeEmpty(), "the rule's id, in camelCase")
+		}
+		Expect(string(b)).NotTo(ContainSubstring(`"ID"`))
 
 		browser := ""
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {

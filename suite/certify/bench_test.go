@@ -3,6 +3,7 @@ package certify_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/suite/certify"
@@ -22,6 +23,31 @@ func BenchmarkDefaultRun(b *testing.B) {
 	requests := 0
 	for b.Loop() {
 		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: 30, MaxRequests: 1500})
+		if err != nil {
+			b.Fatal(err)
+		}
+		run.Engine.RunAll(context.Background())
+		if run.Engine.Failed() {
+			b.Fatal("the reference server failed")
+		}
+		requests = run.Engine.Requests()
+		run.Close()
+	}
+	b.ReportMetric(float64(requests), "requests/run")
+}
+
+// BenchmarkRunLatency20ms certifies the built-in server answering every request after 20 ms,
+// once per iteration, with the default settings: the wall time of a run against a server as
+// slow as a real one, where the requests' order, not the CPU, sets the pace.
+func BenchmarkRunLatency20ms(b *testing.B) {
+	c, err := contract.Load(conform.OpenAPI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine.ConfigureRapid(1, engine.DefaultExamples)
+	requests := 0
+	for b.Loop() {
+		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: engine.DefaultExamples, MaxRequests: 1500, Latency: 20 * time.Millisecond})
 		if err != nil {
 			b.Fatal(err)
 		}

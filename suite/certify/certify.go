@@ -37,11 +37,18 @@ type Options struct {
 	Rate        float64
 	Insecure    bool
 	CACert      string
-	OnWait      func(d time.Duration, why string) // told before each wait on a 429
+	OnWait      func(d time.Duration, why string) // told before each wait (pacing by the rate-limit headers, or a 429)
 	Trace       io.Writer                         // one line per request sent (nil: none)
 	// Now is the built-in server's clock for its rate-limit windows (nil: real time), so a test
 	// can put a minute boundary anywhere in a run; ignored with a BaseURL.
 	Now func() time.Time
+	// Latency delays every answer of the built-in server (0: none); ignored with a BaseURL.
+	Latency time.Duration
+	// ValidPerMinute is the built-in server's allowance for the valid key (0: 100,000); ignored
+	// with a BaseURL.
+	ValidPerMinute int
+	// Clock is the client's time for pacing and waits (nil: real time).
+	Clock client.Clock
 }
 
 // ErrConfig marks an unusable configuration (exit 2).
@@ -68,7 +75,8 @@ func Prepare(o Options) (*Run, error) {
 	run := &Run{Keys: o.Keys}
 	target := o.BaseURL
 	if target == "" {
-		srv, err := fixtures.Start(fixtures.Options{Spec: SpecFor(o.Contract), Variant: o.Variant, Payouts: o.Payouts, Now: o.Now})
+		srv, err := fixtures.Start(fixtures.Options{Spec: SpecFor(o.Contract), Variant: o.Variant, Payouts: o.Payouts, Now: o.Now,
+			Latency: o.Latency, ValidPerMinute: o.ValidPerMinute})
 		if err != nil {
 			return nil, fmt.Errorf("%w: starting the reference server: %v", ErrConfig, err)
 		}
@@ -91,6 +99,7 @@ func Prepare(o Options) (*Run, error) {
 		BaseURL: u, Path: o.Contract.Path, KeyHeader: o.Contract.KeyHeader, Keys: run.Keys,
 		Timeout: o.Timeout, MaxBody: o.MaxBody, MaxRequests: o.MaxRequests, Rate: o.Rate,
 		Insecure: o.Insecure, CACert: o.CACert, OnWait: o.OnWait, Trace: o.Trace,
+		LimitHeader: o.Contract.RateLimit.Limit, RemainingHeader: o.Contract.RateLimit.Remaining, Clock: o.Clock,
 	})
 	if err != nil {
 		run.Close()

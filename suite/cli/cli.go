@@ -21,6 +21,7 @@ import (
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
+	"golang.org/x/term"
 
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/suite"
@@ -31,6 +32,7 @@ import (
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/engine"
 	"github.com/introw/conform/suite/report"
+	"github.com/introw/conform/suite/rules"
 )
 
 // Exit codes: a public interface.
@@ -93,7 +95,7 @@ func usage(w io.Writer) {
 usage:
   conform [flags]                 certify CONFORM_BASE_URL (or the built-in reference server)
   conform rules [--markdown]      print the rule catalog
-  conform serve [--addr A] [--variant V] [--payouts N] [--list]
+  conform serve [--addr A] [--variant V] [--payouts N] [--latency D] [--rate-limit-per-minute N] [--list]
   conform diff OLD NEW [--json]   classify what a spec change breaks
 
 Run "conform -h" for the flags; README.md lists the CONFORM_* environment variables.
@@ -126,6 +128,10 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	c, err := loadSpec(cfg.Spec)
 	if err != nil {
 		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return ExitUsage
+	}
+	if err := selectsRules(cfg.LabelFilter); err != nil {
+		fmt.Fprintf(stderr, "conform: --label-filter: %v\n", err)
 		return ExitUsage
 	}
 	if cfg.ReportDir != "" {
@@ -165,9 +171,9 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	run, err := certify.Prepare(certify.Options{
 		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Thorough: cfg.Thorough, Keys: cfg.Keys, Seed: cfg.Seed,
 		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
-		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert,
-		OnWait: func(d time.Duration, why string) {
-			fmt.Fprintf(stderr, "conform: the server answered 429; waiting %s (%s) before retrying\n", d.Round(time.Second), why)
+		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert, Latency: cfg.Latency,
+		OnWait: func(d time.Duration, why string) { // why: "pacing: 3 of 60 requests left in this minute", "the server answered 429 ..."
+			fmt.Fprintf(stderr, "conform: %s, waiting %s\n", why, d.Round(100*time.Millisecond))
 		},
 		Trace: trace,
 	})
@@ -176,7 +182,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		return ExitUsage
 	}
 	defer run.Close()
-	red := report.NewRedactor(secrets(run)...)
+	red := report.NewRedactor(secrets(run)...).WithHeader(c.KeyHeader)
 	fmt.Fprintln(stdout, red.Redact(fmt.Sprintf("conform: certifying %s against %s %s (%s %s), profile %s, seed %d",
 		run.Target, c.Title, c.APIVersion, c.Method, c.Path, cfg.Profile, cfg.Seed)))
 
@@ -197,6 +203,15 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 		}
 		fmt.Fprintf(stderr, "conform: %s\n", red.Redact(err.Error()))
 		return ExitUnreachable
+	}
+	// said once the run goes ahead (a run that ends at once, exit 2 or 3, says one line only)
+	if short := shortKeys(cfg.Keys); cfg.BaseURL != "" && len(short) > 0 { // the built-in server's keys are long
+		verb := "is"
+		if len(short) > 1 {
+			verb = "are"
+		}
+		fmt.Fprintf(stderr, "conform: WARNING: %s %s shorter than %d characters: redacted only as the value of a key header or variable, not in other text (it would garble words and numbers)\n",
+			strings.Join(short, ", "), verb, report.MinRedactLen)
 	}
 	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
 	onRule, endProgress := progress(stdout, stderr, run.Engine, red)
@@ -226,6 +241,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
 		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag(), Hint: run.Engine.Hint(), Slice: run.Engine.Slice()}
+	sum.Results = report.NoteAmbiguousDates(sum.Results, dateParams(c)) // where the spec says two things about a date
 	if cfg.WriteBaseline != "" {
 		if err := writeBaseline(cfg.WriteBaseline, sum, red); err != nil {
 			fmt.Fprintf(stderr, "conform: writing the baseline: %v\n", err)
@@ -291,12 +307,7 @@ func writeBaseline(path string, sum report.Summary, red report.Redactor) error {
 // progress reports rules as they finish: one live line on stderr when stdout is a terminal,
 // else a plain line per rule on stdout. The returned end func closes the live line.
 func progress(stdout, stderr io.Writer, e *engine.Engine, red report.Redactor) (func(engine.Result), func()) {
-	tty := false
-	if f, ok := stdout.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil {
-			tty = fi.Mode()&os.ModeCharDevice != 0
-		}
-	}
+	tty := isTerminal(stdout) && isTerminal(stderr) // the live line goes to stderr: both must be terminals
 	done, failures := 0, 0
 	on := func(res engine.Result) {
 		done++
@@ -315,6 +326,60 @@ func progress(stdout, stderr io.Writer, e *engine.Engine, red report.Redactor) (
 		}
 	}
 	return on, end
+}
+
+// dateParams lists the parameters whose values are date-times ruled by a pattern: where the
+// pattern and format: date-time disagree on a value, a finding says so.
+func dateParams(c *contract.Contract) []report.DateParam {
+	var out []report.DateParam
+	for _, p := range c.Params {
+		if p.Format == "date-time" && p.Pattern != nil {
+			out = append(out, report.DateParam{Name: p.Name, Pattern: p.Pattern})
+		}
+	}
+	return out
+}
+
+// selectsRules checks a label filter: it must parse and select at least one rule (a typo in a
+// rule ID would otherwise certify nothing and report success).
+func selectsRules(filter string) error {
+	if filter == "" {
+		return nil
+	}
+	match, err := types.ParseLabelFilter(filter)
+	if err != nil { // Ginkgo's message spans lines, with colour codes: say it in one line
+		why := "a syntax error"
+		var ge types.GinkgoError
+		if errors.As(err, &ge) {
+			lines := strings.Split(strings.TrimSpace(ge.Message), "\n")
+			why = strings.TrimSpace(lines[len(lines)-1])
+		}
+		return fmt.Errorf("%q is not a label filter: %s", filter, why)
+	}
+	for _, r := range rules.Catalog {
+		if match([]string{string(r.Area), r.ID, string(r.Level)}) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q selects no rule (labels are area names, rule IDs, strict and lenient: see conform rules)", filter)
+}
+
+// shortKeys names the keys given in the environment that are too short to redact from free text.
+func shortKeys(keys map[client.KeyKind]string) []string {
+	var out []string
+	for _, k := range []client.KeyKind{client.KeyValid, client.KeyNoScope, client.KeyRevoked, client.KeyRateLimit} {
+		if report.TooShort(keys[k]) {
+			out = append(out, k.EnvVar())
+		}
+	}
+	return out
+}
+
+// isTerminal reports whether w is a terminal. A character device is not enough (/dev/null is
+// one): term.IsTerminal asks the terminal driver.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func secrets(run *certify.Run) []string {

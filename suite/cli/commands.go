@@ -43,7 +43,13 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	list := fs.Bool("list", false, "list the variants and exit")
 	payouts := fs.Int("payouts", 0, "serve this many payouts (0: the reference dataset of 300)")
 	spec := fs.String("spec", getenv("CONFORM_SPEC"), "spec the server implements (default: the embedded openapi.json)")
+	latency := fs.Duration("latency", 0, "delay every answer by this much, e.g. 20ms (0: none)")
+	perMinute := fs.Int("rate-limit-per-minute", 0, "the valid key's per-minute allowance (0: 100000)")
 	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if *latency < 0 || *perMinute < 0 {
+		fmt.Fprintln(stderr, "conform serve: --latency and --rate-limit-per-minute must not be negative")
 		return ExitUsage
 	}
 	if *list {
@@ -63,7 +69,8 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 		return ExitUsage
 	}
 	started := time.Now()
-	h, keys, err := fixtures.NewHandler(fixtures.Options{Spec: certify.SpecFor(c), Variant: *variant, Payouts: *payouts})
+	h, keys, err := fixtures.NewHandler(fixtures.Options{Spec: certify.SpecFor(c), Variant: *variant, Payouts: *payouts,
+		Latency: *latency, ValidPerMinute: *perMinute})
 	if err != nil {
 		fmt.Fprintf(stderr, "conform serve: %v\n", err)
 		return ExitUsage
@@ -80,6 +87,12 @@ func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	// the built-in server's keys are fixture values, not secrets: print them so users can try it
 	if *payouts > 0 {
 		name += fmt.Sprintf(" with %d payouts (built in %s)", *payouts, time.Since(started).Round(time.Millisecond))
+	}
+	if *latency > 0 {
+		name += fmt.Sprintf(", answering after %s", *latency)
+	}
+	if *perMinute > 0 {
+		name += fmt.Sprintf(", the valid key allowed %d requests a minute", *perMinute)
 	}
 	fmt.Fprintf(stdout, "conform: serving the %s on http://%s%s\n", name, ln.Addr(), c.Path)
 	fmt.Fprintf(stdout, "export CONFORM_BASE_URL=http://%s\nexport CONFORM_API_KEY=%s\nexport CONFORM_NO_SCOPE_KEY=%s\nexport CONFORM_REVOKED_KEY=%s\nexport CONFORM_RATE_LIMIT_KEY=%s\n",

@@ -340,6 +340,9 @@ func TestBadInput(t *testing.T) {
 		{"spec: not a spec at all", []string{"--spec", specJunk}, nil, "spec"},
 		{"spec: no such file", []string{"--spec", filepath.Join(dir, "missing.json")}, nil, "spec"},
 		{"report dir under a regular file", []string{"--report-dir", filepath.Join(regular, "reports")}, nil, "report dir"},
+		{"label filter selecting no rule", []string{"--label-filter", "AUTH-MISSNG-KEY"}, nil, "selects no rule"},
+		{"label filter with a syntax error", []string{"--label-filter", "auth &&"}, nil, "label-filter"},
+		{"CONFORM_LABEL_FILTER selecting no rule", nil, map[string]string{"CONFORM_LABEL_FILTER": "nosuch"}, "selects no rule"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,12 +14,13 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/introw/conform/suite/jsonvalue"
 )
@@ -52,9 +53,14 @@ type Config struct {
 	Insecure    bool                              // skip TLS verification
 	CACert      string                            // PEM file of extra CAs
 	MaxBackoff  time.Duration                     // longest wait on a 429 before retrying (0: 65s)
-	OnWait      func(d time.Duration, why string) // told before each wait on a 429 (may be nil)
+	OnWait      func(d time.Duration, why string) // told before each wait (pacing or a 429), with why (may be nil)
 	Trace       io.Writer                         // one line per request sent: sequence, tag, query, status (nil: none)
 	MaxFailures int                               // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
+	// LimitHeader and RemainingHeader name the rate-limit headers (contract.RateLimit): requests
+	// that may wait are paced by them, per key kind, so the server never needs to refuse
+	// (see admit). Empty: no pacing from headers.
+	LimitHeader, RemainingHeader string
+	Clock                        Clock // time for pacing and waits (nil: the real clock)
 }
 
 // Client sends requests and records observations.
@@ -65,12 +71,16 @@ type Client struct {
 	seq       atomic.Int64
 	pace      sync.Mutex
 	next      time.Time
-	waiting   atomic.Int64 // nanoseconds spent waiting out 429s
+	waiting   atomic.Int64 // nanoseconds spent waiting (pacing and 429s)
 	failing   atomic.Int64 // requests in a row without a usable answer
 	tags      sync.Map     // tag -> *atomic.Int64: requests sent under each tag
 	traceMu   sync.Mutex
 	usable    sync.Map // tag -> *atomic.Int64: usable answers under each tag
 	usableAll atomic.Int64
+	clock     Clock
+	pmu       sync.Mutex // guards buckets and waitedTo
+	buckets   map[KeyKind]*bucket
+	waitedTo  time.Time
 }
 
 type tagKey struct{}
@@ -133,7 +143,11 @@ func New(cfg Config) (*Client, error) {
 		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        30 * time.Second,
 	}
-	return &Client{cfg: cfg, http: &http.Client{
+	clock := cfg.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	return &Client{cfg: cfg, clock: clock, buckets: map[KeyKind]*bucket{}, http: &http.Client{
 		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -144,18 +158,21 @@ func New(cfg Config) (*Client, error) {
 // Sent is the number of HTTP requests sent so far.
 func (c *Client) Sent() int { return int(c.sent.Load()) }
 
-// Waited is the time spent waiting out rate limits.
+// Waited is the time spent waiting for rate limits: pacing and 429s.
 func (c *Client) Waited() time.Duration { return time.Duration(c.waiting.Load()) }
 
 // Config returns the client's configuration (keys included: never print it).
 func (c *Client) Config() Config { return c.cfg }
 
 // Do sends the request and returns its observation. A transport failure is recorded in the
-// observation's Err; ErrBudget and context errors are returned. When backoff is true a 429 is
-// waited out (Retry-After, else the rate-limit window) and retried a few times.
+// observation's Err; ErrBudget and context errors are returned. When backoff is true the
+// request may wait: it is paced by the rate-limit headers of earlier answers to its key kind
+// (never the rate-limit key's, which RATE-429-ON-EXHAUSTION spends on purpose), and a 429 is
+// waited out (Retry-After, else until the rate-limit window rolls over) and retried a few times.
+// With backoff false it goes at once and a 429 is returned as it came.
 func (c *Client) Do(ctx context.Context, r Request, backoff bool) (*Observation, error) {
 	for attempt := 0; ; attempt++ {
-		obs, err := c.once(ctx, r)
+		obs, err := c.once(ctx, r, backoff && paced(r.Key.Kind))
 		if err != nil {
 			return nil, err
 		}
@@ -165,17 +182,10 @@ func (c *Client) Do(ctx context.Context, r Request, backoff bool) (*Observation,
 		if attempt >= maxRetries {
 			return nil, ErrRateLimited
 		}
-		wait, why := retryAfter(obs.Header, attempt, c.cfg.MaxBackoff)
-		if c.cfg.OnWait != nil {
-			c.cfg.OnWait(wait, why)
+		wait, why := c.on429(r.Key.Kind, obs.Header)
+		if err := c.wait(ctx, r.Key.Kind, wait, why); err != nil {
+			return nil, err
 		}
-		start := time.Now()
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(wait):
-		}
-		c.waiting.Add(int64(time.Since(start)))
 	}
 }
 
@@ -186,21 +196,12 @@ const maxRetries = 6
 // ErrRateLimited is returned when a request is still answered 429 after every retry.
 var ErrRateLimited = errors.New("still rate limited after waiting out the window several times")
 
-// retryAfter says how long to wait after a 429: the Retry-After header when it is a number of
-// seconds, else an exponential step (2s, 4s, ... capped at maxWait).
-func retryAfter(h http.Header, attempt int, maxWait time.Duration) (time.Duration, string) {
-	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second+100*time.Millisecond, maxWait), "Retry-After"
-	}
-	return min(2*time.Second<<attempt, maxWait), "backoff"
-}
-
 func (c *Client) pacing(ctx context.Context) error {
 	if c.cfg.Rate <= 0 {
 		return nil
 	}
 	c.pace.Lock()
-	now := time.Now()
+	now := c.clock.Now()
 	at := c.next
 	if at.Before(now) {
 		at = now
@@ -210,12 +211,13 @@ func (c *Client) pacing(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-time.After(time.Until(at)):
+	case <-c.clock.After(at.Sub(now)):
 		return nil
 	}
 }
 
-func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
+// once sends r once; when mayWait it first waits as the rate-limit headers say (admit).
+func (c *Client) once(ctx context.Context, r Request, mayWait bool) (*Observation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -227,6 +229,15 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	}
 	if err := c.pacing(ctx); err != nil {
 		return nil, err
+	}
+	tk, err := c.admit(ctx, r.Key.Kind, mayWait)
+	if err != nil {
+		return nil, err
+	}
+	var answer http.Header
+	defer func() { c.observe(tk, answer) }()
+	if c.cfg.MaxRequests > 0 && c.sent.Load() >= int64(c.cfg.MaxRequests) {
+		return nil, ErrBudget // spent while this request waited
 	}
 	u := *c.cfg.BaseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + c.cfg.Path
@@ -267,6 +278,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Observation, error) {
 	}
 	defer resp.Body.Close()
 	obs.Status, obs.Header = resp.StatusCode, resp.Header
+	answer = resp.Header
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBody+1))
 	obs.Elapsed = time.Since(start)
 	if err != nil {
@@ -437,6 +449,15 @@ func (o *Observation) decode() {
 	if len(bytes.TrimSpace(o.Body)) == 0 {
 		o.JSONErr = errors.New("empty body")
 		return
+	}
+	// RFC 8259 leaves duplicate member names to the parser (interoperability is unpredictable)
+	// and requires UTF-8 between systems (§8.1); RFC 7493 (I-JSON) forbids both. A body with
+	// either is not acceptable JSON: jsontext (the basis of Go's encoding/json/v2) says why.
+	if _, err := jsontext.NewDecoder(bytes.NewReader(o.Body)).ReadValue(); err != nil && !errors.Is(err, io.EOF) {
+		if v, lenient := jsonvalue.Decode(o.Body); lenient == nil && v != nil {
+			o.JSONErr = fmt.Errorf("not acceptable JSON (RFC 8259 §4 and §8.1, RFC 7493): %v", err)
+			return
+		}
 	}
 	v, err := jsonvalue.Decode(o.Body) // encoding/json's values and verdicts, about 3x faster
 	if err != nil {

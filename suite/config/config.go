@@ -38,7 +38,8 @@ type Config struct {
 	Insecure      bool
 	CACert        string
 	Variant       string
-	Payouts       int // with no base URL: the built-in server's dataset size (0 = the reference dataset)
+	Payouts       int           // with no base URL: the built-in server's dataset size (0 = the reference dataset)
+	Latency       time.Duration // with no base URL: the built-in server delays every answer by this much
 	Baseline      string
 	Stats         bool
 	Thorough      bool   // the nightly depth: every date edge on every date parameter, more boundaries and page sizes, 30 examples
@@ -53,7 +54,7 @@ var Env = map[string]string{
 	"deadline": "CONFORM_DEADLINE", "label-filter": "CONFORM_LABEL_FILTER", "report-dir": "CONFORM_REPORT_DIR",
 	"profile": "CONFORM_PROFILE", "examples": "CONFORM_EXAMPLES", "max-requests": "CONFORM_MAX_REQUESTS",
 	"rate": "CONFORM_RATE", "max-body": "CONFORM_MAX_BODY", "insecure": "CONFORM_INSECURE", "ca-cert": "CONFORM_CA_CERT",
-	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS", "thorough": "CONFORM_THOROUGH",
+	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS", "latency": "CONFORM_LATENCY", "thorough": "CONFORM_THOROUGH",
 }
 
 // KeyEnv names the environment variables that hold keys.
@@ -87,6 +88,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	rate := fs.String("rate", "0", "pace requests to at most N per second (0: unpaced)")
 	maxBody := fs.String("max-body", strconv.Itoa(DefaultMaxBody), "cap on response body bytes")
 	payouts := fs.String("payouts", "0", "with no base URL: the built-in server serves this many payouts (0: the reference dataset of 300)")
+	latency := fs.String("latency", "0s", "with no base URL: the built-in server delays every answer by this much, e.g. 20ms")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification (loudly)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "base URL of the server to certify (none: the built-in reference server)")
 	fs.StringVar(&c.Spec, "spec", "", "OpenAPI 3.1 spec: a file or an http(s) URL, JSON or YAML (default: the embedded openapi.json)")
@@ -129,6 +131,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
 	if err == nil {
 		err = validatePayouts(c, *payouts, set["payouts"])
+	}
+	if err == nil {
+		err = validateLatency(c, *latency, set["latency"])
 	}
 	if err != nil && len(fromEnv) > 0 {
 		for name, env := range fromEnv { // say where a bad value came from
@@ -207,6 +212,20 @@ func validatePayouts(c *Config, v string, set bool) error {
 		return err
 	}
 	c.Payouts = n
+	return nil
+}
+
+// validateLatency reads --latency: a delay of the built-in server's answers, so meaningless (and
+// a usage error) with a base URL.
+func validateLatency(c *Config, v string, set bool) error {
+	if set && c.BaseURL != "" {
+		return fmt.Errorf("%w: --latency slows the built-in server; it cannot go with a base URL", ErrUsage)
+	}
+	d, err := positiveDuration("latency", v, true)
+	if err != nil {
+		return err
+	}
+	c.Latency = d
 	return nil
 }
 

@@ -83,7 +83,14 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 	case w.rejected != nil || w.stuck:
 		c.why = "the unfiltered listing could not be walked (see the pagination rules)"
 	default:
-		c.err = e.findSlice(ctx, c, &seen)
+		// the head is the newest data: read a page of older data too, so slices, lookups and
+		// per-page checks also reach rows whose age a fault may depend on
+		older, err := e.olderPages(ctx, c)
+		c.head = append(c.head, older...)
+		seen = append(seen, older...)
+		if c.err = err; err == nil {
+			c.err = e.findSlice(ctx, c, &seen)
+		}
 	}
 	c.pool = e.poolFrom(seen)
 	return c
@@ -104,6 +111,65 @@ func (e *Engine) Slice() string {
 		return fmt.Sprintf("the whole listing (%d items, walked to its end)", len(c.ids))
 	}
 	return fmt.Sprintf("%s (%d items, walked to its end)", c.filters.String(), len(c.ids))
+}
+
+// olderYears are how far back from the newest period of the head the older pages reach.
+var olderYears = []int{1, 2, 4, 8}
+
+// olderPages reads the first page of the listing ending before each of a few instants spread
+// back from the newest period end in the head (1, 2, 4 and 8 years), alone and with one value of
+// each equality filter that has an enum: faults that depend on a row's age (a filter not applied
+// to legacy rows, a field rendered differently for them) show on these pages, and their items
+// anchor slices and lookups in older data.
+func (e *Engine) olderPages(ctx context.Context, c *corpus) ([]map[string]any, error) {
+	var to *contract.Param
+	var enums []*contract.Param
+	for _, p := range e.c.Filters() {
+		switch {
+		case p.Role == contract.RoleAtMost:
+			to = p
+		case p.Role == contract.RoleEquals && len(p.Enum) > 0:
+			enums = append(enums, p)
+		}
+	}
+	if to == nil {
+		return nil, nil
+	}
+	var newest *instant.Instant
+	for _, it := range c.head {
+		if v, ok := fieldAt(it, to.Field); ok {
+			if s, isStr := v.(string); isStr {
+				if in, err := instant.Parse(s); err == nil && (newest == nil || instant.Compare(in, *newest) > 0) {
+					newest = &in
+				}
+			}
+		}
+	}
+	if newest == nil {
+		return nil, nil
+	}
+	var out []map[string]any
+	for k, years := range olderYears {
+		at := instant.FromTime(newest.Time().AddDate(-years, 0, 0).Truncate(time.Hour))
+		v := at.Format(0)
+		if !to.Valid(v) {
+			continue
+		}
+		probes := []client.Request{c.withPageSize(base(client.Param{Name: to.Name, Value: v}))}
+		for _, p := range enums {
+			probes = append(probes, probes[0].With(p.Name, p.Enum[(k+int(e.cfg.Seed%uint64(len(p.Enum))))%len(p.Enum)]))
+		}
+		for i, r := range probes {
+			w, err := e.walk(ctx, e, r, walkOpts{maxPages: 1, limit: e.effectiveLimit(r)})
+			if err != nil {
+				return out, err
+			}
+			if i == 0 {
+				out = append(out, w.items...)
+			}
+		}
+	}
+	return out, nil
 }
 
 // take makes a finished walk the slice.

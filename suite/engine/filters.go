@@ -447,7 +447,7 @@ func (e *Engine) itemFeatures(it map[string]any) []string {
 		if leapDay(in) {
 			kind = "leap-day-" + kind
 		}
-		out = append(out, p.Name+":"+kind)
+		out = append(out, p.Name+":"+kind, p.Name+":year-"+strconv.Itoa(in.Time().Year()))
 	}
 	return out
 }

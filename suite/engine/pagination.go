@@ -252,13 +252,17 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 	}
 	probes = append(probes, e.filterCombinations(c)...)
 	sent := map[string]bool{}
-	for _, r := range probes {
+	for i, r := range probes {
 		n := e.expected(c, r)
 		if n < 2 || sent[r.String()] {
 			continue
 		}
 		sent[r.String()] = true
-		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+e.depth.keptPages-1)/e.depth.keptPages))
+		pages := e.depth.keptPages
+		if i < 2 {
+			pages = max(pages, 5) // the first probes span more pages: a filter a cursor drops only after a few pages shows
+		}
+		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+pages-1)/pages))
 		if !e.sweepOne(ctx, c, r.With(ps.Name, strconv.Itoa(limit))) {
 			return false
 		}

@@ -21,7 +21,7 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 	if !e.limitBounds(ctx) || !e.defaultLimit(ctx) {
 		return
 	}
-	if !e.edges(ctx) || !e.emptyMatch(ctx) {
+	if !e.edges(ctx) || !e.equalBounds(ctx) || !e.emptyMatch(ctx) {
 		return
 	}
 	for _, p := range []struct {
@@ -100,6 +100,38 @@ func (e *Engine) edges(ctx context.Context) bool {
 					e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", want, why, o.Status))
 				}
 			}
+		}
+	}
+	return true
+}
+
+// equalBounds sends a period window that opens and closes on the same instant (valid: 200,
+// whatever it matches), at an instant the data holds and at a whole day.
+func (e *Engine) equalBounds(ctx context.Context) bool {
+	var from, to *contract.Param
+	for _, p := range e.c.Filters() {
+		switch p.Role {
+		case contract.RoleAtLeast:
+			from = p
+		case contract.RoleAtMost:
+			to = p
+		}
+	}
+	if from == nil || to == nil {
+		return true
+	}
+	ats := []instant.Instant{{Sec: 1709164800}} // 2024-02-29T00:00:00Z
+	if is := e.getCorpus(ctx).pool.Instants[from.Name]; len(is) > 0 {
+		ats = append(ats, is[0])
+	}
+	for _, at := range ats {
+		v := at.Format(max(len(at.Frac), 3))
+		if !from.Valid(v) || !to.Valid(v) {
+			continue
+		}
+		r := base(client.Param{Name: from.Name, Value: v}, client.Param{Name: to.Name, Value: v})
+		if _, err := e.expectStatus(client.WithTag(ctx, "PARAM-VALID-200"), e, "PARAM-VALID-200", r, e.c.SuccessStatus(), "equal period bounds"); e.stopped(err, "PARAM-VALID-200") {
+			return false
 		}
 	}
 	return true

@@ -46,7 +46,8 @@ type Options struct {
 	Examples    int
 	MaxRequests int
 	Workers     int
-	Payouts     int // dataset size of every server (0 = the reference dataset)
+	Payouts     int           // dataset size of every server (0 = the reference dataset)
+	Latency     time.Duration // every server delays each answer by this much (0: none)
 }
 
 // Run certifies the reference server and every variant, Workers at a time, in variant order.
@@ -72,7 +73,7 @@ func one(ctx context.Context, o Options, v fixtures.Variant) Row {
 	start := time.Now()
 	row := Row{Variant: v}
 	run, err := certify.Prepare(certify.Options{Contract: o.Contract, Variant: v.Name, Payouts: o.Payouts, Seed: o.Seed,
-		Examples: o.Examples, MaxRequests: o.MaxRequests, Timeout: 5 * time.Second})
+		Examples: o.Examples, MaxRequests: o.MaxRequests, Timeout: 5 * time.Second, Latency: o.Latency})
 	if err != nil {
 		row.Err = err
 		return row

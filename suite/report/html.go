@@ -10,8 +10,9 @@ import (
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ms":     func(d time.Duration) string { return d.Round(time.Millisecond).String() },
-	"failed": func(s engine.Status) bool { return s == engine.Fail || s == engine.Warn },
+	"ms":         func(d time.Duration) string { return d.Round(time.Millisecond).String() },
+	"violations": Violations,
+	"failed":     func(s engine.Status) bool { return s == engine.Fail || s == engine.Warn },
 	"failures": func(rs []engine.Result) bool {
 		for _, r := range rs {
 			if r.Status == engine.Fail || r.Status == engine.Warn {
@@ -39,7 +40,7 @@ pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;overflow-wrap:anywhere}
 <p>Target <code>{{.Target}}</code> &middot; spec {{.SpecTitle}} {{.SpecVersion}} &middot; profile {{.Profile}} &middot;
 seed <code>{{.Seed}}</code> (replay: <code>--seed {{.Seed}}</code>) &middot; {{.Requests}} requests in {{ms .Duration}}{{if .Partial}} &middot; <b>partial run</b>{{end}}</p>
 {{if failures .Results}}<h2 id="failures">Failures</h2>
-{{range .Results}}{{if failed .Status}}<h3 id="{{.Rule.ID}}">{{.Rule.ID}} ({{.Rule.Level}}, {{.Status}}, {{.Violations}} violation(s))</h3>
+{{range .Results}}{{if failed .Status}}<h3 id="{{.Rule.ID}}">{{.Rule.ID}} ({{.Rule.Level}}, {{.Status}}, {{violations .}})</h3>
 <p>{{.Rule.Asserts}} Spec: <code>{{.Rule.Clause}}</code></p>
 {{range .Findings}}<div class="finding"><p>{{.Message}}</p>
 {{if .Path}}<p>at <code>{{.Path}}</code>{{if .Value}} = <code>{{.Value}}</code>{{end}}</p>{{end}}
@@ -51,7 +52,7 @@ seed <code>{{.Seed}}</code> (replay: <code>--seed {{.Seed}}</code>) &middot; {{.
 <h2>Rules</h2>
 <table><tr><th>rule</th><th>level</th><th>status</th><th>violations</th><th>asserts</th><th>spec clause</th></tr>
 {{range .Results}}{{if ne .Status "not-run"}}<tr class="{{.Status}}"><td>{{if failed .Status}}<a href="#{{.Rule.ID}}">{{.Rule.ID}}</a>{{else}}{{.Rule.ID}}{{end}}</td><td>{{.Rule.Level}}</td><td class="s">{{.Status}}</td>
-<td>{{.Violations}}</td><td>{{.Rule.Asserts}}{{if .Reason}} <i>({{.Reason}})</i>{{end}}</td><td><code>{{.Rule.Clause}}</code></td></tr>
+<td>{{if .Violations}}{{violations .}}{{else}}0{{end}}</td><td>{{.Rule.Asserts}}{{if .Reason}} <i>({{.Reason}})</i>{{end}}</td><td><code>{{.Rule.Clause}}</code></td></tr>
 {{end}}{{end}}</table>
 </body></html>
 `))

@@ -8,35 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/introw/conform/suite/engine"
 )
-
-// Redactor replaces every configured key value with a placeholder.
-type Redactor struct{ r *strings.Replacer }
-
-// NewRedactor redacts the given secrets (empty ones are ignored).
-func NewRedactor(secrets ...string) Redactor {
-	var pairs []string
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "[REDACTED]")
-		}
-	}
-	return Redactor{strings.NewReplacer(pairs...)}
-}
-
-// Redact returns s without any secret.
-func (r Redactor) Redact(s string) string {
-	if r.r == nil {
-		return s
-	}
-	return r.r.Replace(s)
-}
 
 // Summary is a run's outcome, the single input of every renderer.
 type Summary struct {
@@ -82,7 +58,17 @@ func (s *Summary) Tally() {
 	}
 }
 
-// WriteJSON writes the machine-readable report.
+// Violations says how many times a rule was violated and, when it kept fewer findings than
+// that, how many it shows: "15 violation(s), showing 5".
+func Violations(r engine.Result) string {
+	s := fmt.Sprintf("%d violation(s)", r.Violations)
+	if len(r.Findings) < r.Violations {
+		s += fmt.Sprintf(", showing %d", len(r.Findings))
+	}
+	return s
+}
+
+// WriteJSON writes the machine-readable report (its shape: README, "report.json").
 func WriteJSON(w io.Writer, s Summary, red Redactor) error {
 	b, err := json.MarshalIndent(red.Apply(s), "", "  ")
 	if err != nil {
@@ -101,7 +87,7 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 		}
 		line := fmt.Sprintf("%-9s %-24s %-7s", strings.ToUpper(string(r.Status)), r.Rule.ID, r.Rule.Level)
 		if r.Violations > 0 {
-			line += fmt.Sprintf(" %d violation(s)", r.Violations)
+			line += " " + Violations(r)
 		}
 		if r.Reason != "" {
 			line += " (" + r.Reason + ")"
@@ -115,7 +101,7 @@ func WriteConsole(w io.Writer, s Summary, red Redactor, stats bool) error {
 		if r.Status != engine.Fail && r.Status != engine.Warn {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%s %s (%s): %s\n  spec: %s\n", strings.ToUpper(string(r.Status)), r.Rule.ID, r.Rule.Level, r.Rule.Asserts, r.Rule.Clause)
+		fmt.Fprintf(&b, "\n%s %s (%s, %s): %s\n  spec: %s\n", strings.ToUpper(string(r.Status)), r.Rule.ID, r.Rule.Level, Violations(r), r.Rule.Asserts, r.Rule.Clause)
 		for _, f := range r.Findings {
 			fmt.Fprintf(&b, "  - %s\n", f.Message)
 			if f.Path != "" {
@@ -175,10 +161,12 @@ func WriteMarkdown(w io.Writer, s Summary, red Redactor) error {
 		}
 	}
 	for _, r := range s.Results {
+		if r.Status != engine.Fail && r.Status != engine.Warn {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### `%s`: %s\n", r.Rule.ID, Violations(r))
 		for _, f := range r.Findings {
-			if r.Status == engine.Fail || r.Status == engine.Warn {
-				fmt.Fprintf(&b, "\n**%s**: %s\n\n```sh\n%s\n```\n", r.Rule.ID, f.Message, f.Curl)
-			}
+			fmt.Fprintf(&b, "\n**%s**: %s\n\n```sh\n%s\n```\n", r.Rule.ID, f.Message, f.Curl)
 		}
 	}
 	_, err := io.WriteString(w, red.Redact(b.String()))

@@ -40,7 +40,7 @@ type Rule struct {
 	Area    Area
 	Level   Level
 	Asserts string // what the rule asserts, one sentence
-	Clause  string // where the spec says so: a JSON pointer into openapi.json (or "DEVELOPERS.md: ..." for a settled reading)
+	Clause  string // where the spec says so: a JSON pointer into openapi.json, or Settled for a reading README settles
 	Variant string // the fixture variant that proves the rule catches a fault
 	Needs   string // an environment variable the rule needs ("" when none)
 }
@@ -49,6 +49,10 @@ type Rule struct {
 func (r Rule) Labels() []string { return []string{string(r.Area), string(r.Level)} }
 
 const op = "#/paths/~1api~1v1~1payouts/get"
+
+// Settled is the clause of a rule that enforces a reading the spec leaves open and README's
+// "Settled readings" section settles.
+const Settled = "README.md#settled-readings"
 
 // Catalog is the golden list of rules, in run order.
 var Catalog = []Rule{
@@ -69,7 +73,7 @@ var Catalog = []Rule{
 		Asserts: "limit at its minimum and maximum gets 200; one below the minimum and one above the maximum get 422.", Variant: "limit-max-rejected"},
 	{ID: "PARAM-DATE-PATTERN", Area: Parameters, Level: Lenient, Clause: op + "/parameters/4/schema/pattern",
 		Asserts: "Date parameters follow the spec's pattern: every form it admits (no seconds, any fraction, leap days) gets 200, every form it refuses (offsets, Feb 29 of non-leap years incl. 2100) gets 422.", Variant: "date-century-leap-accepted"},
-	{ID: "PARAM-EMPTY-MATCH", Area: Parameters, Level: Lenient, Clause: "DEVELOPERS.md: a valid filter that matches nothing",
+	{ID: "PARAM-EMPTY-MATCH", Area: Parameters, Level: Lenient, Clause: Settled,
 		Asserts: "A valid filter that matches nothing gets 200 with an empty data array and a null nextCursor.", Variant: "empty-match-404"},
 	{ID: "PARAM-DEFAULT-LIMIT", Area: Parameters, Level: Lenient, Clause: op + "/parameters/0/schema/default",
 		Asserts: "Omitting limit gives the same first page as limit set to its default.", Variant: "default-limit-20"},
@@ -89,7 +93,7 @@ var Catalog = []Rule{
 		Asserts: "Walks of one slice at different limits yield the same set of items: no item skipped, nextCursor null only on the last page, every issued cursor followable.", Variant: "page-early-null"},
 	{ID: "PAGE-FILTERS-KEPT", Area: Pagination, Level: Lenient, Clause: op + "/parameters/1",
 		Asserts: "Every item of every page reached with a cursor honours the filters of the first request.", Variant: "page-cursor-drops-stage-partner"},
-	{ID: "PAGE-FOREIGN-CURSOR", Area: Pagination, Level: Lenient, Clause: "DEVELOPERS.md: a cursor the server never issued",
+	{ID: "PAGE-FOREIGN-CURSOR", Area: Pagination, Level: Lenient, Clause: Settled,
 		Asserts: "A cursor the server never issued gets a 4xx (or 200 with no items), never a 5xx or a page of data.", Variant: "cursor-foreign-500"},
 
 	{ID: "RATE-HEADERS-PRESENT", Area: RateLimits, Level: Strict, Clause: op + "/responses/200/headers",
@@ -101,7 +105,7 @@ var Catalog = []Rule{
 	{ID: "RATE-429-ON-EXHAUSTION", Area: RateLimits, Level: Lenient, Clause: op + "/responses/429", Needs: "CONFORM_RATE_LIMIT_KEY",
 		Asserts: "Exhausting the rate-limit key's per-minute allowance gets 429 with the error envelope once remaining reached 0, never a 200 after a 0 in the same window (a new window starts the count again).", Variant: "rate-never-limited"},
 
-	{ID: "STATUS-NO-5XX", Area: Schema, Level: Lenient, Clause: "DEVELOPERS.md: 5xx is never acceptable",
+	{ID: "STATUS-NO-5XX", Area: Schema, Level: Lenient, Clause: Settled,
 		Asserts: "No request a client can send gets a 5xx.", Variant: "crash-limit-max"},
 	{ID: "STATUS-DOCUMENTED", Area: Schema, Level: Lenient, Clause: op + "/responses",
 		Asserts: "Every status is one the operation documents (where the contract leaves the status open, any non-5xx is accepted).", Variant: "status-400-for-invalid-parameter"},

@@ -1,6 +1,10 @@
 package rules_test
 
 import (
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -60,4 +64,53 @@ var _ = Describe("the catalog", func() {
 			"RATE-HEADERS-PRESENT", "RATE-HEADERS-FORMAT", "RATE-DECREASING", "RATE-429-ON-EXHAUSTION",
 			"STATUS-NO-5XX", "STATUS-DOCUMENTED", "SCHEMA-CONTENT-TYPE", "SCHEMA-BODY", "TRANSPORT-ANSWER"))
 	})
+
+	It("is the rule table in README, exactly (conform rules --markdown prints rules.Markdown)", func() {
+		readme, err := os.ReadFile("../../README.md")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(readme)).To(ContainSubstring(rules.Markdown()), "paste `go run ./cmd/conform rules --markdown` into README's Rule catalog")
+	})
+
+	It("cites, for every rule, a clause of openapi.json that exists, README's settled readings, or an RFC", func() {
+		raw, err := os.ReadFile("../../openapi.json")
+		Expect(err).NotTo(HaveOccurred())
+		var spec any
+		Expect(json.Unmarshal(raw, &spec)).To(Succeed())
+		readme, err := os.ReadFile("../../README.md")
+		Expect(err).NotTo(HaveOccurred())
+		for _, r := range rules.Catalog {
+			switch {
+			case r.Clause == rules.Settled:
+				Expect(string(readme)).To(ContainSubstring("\n## Settled readings\n"), "%s cites README.md#settled-readings", r.ID)
+			case strings.HasPrefix(r.Clause, "RFC "):
+			default:
+				Expect(r.Clause).To(HavePrefix("#/"), r.ID)
+				Expect(resolves(spec, r.Clause)).To(BeTrue(), "%s: %s is not in openapi.json", r.ID, r.Clause)
+			}
+		}
+	})
 })
+
+// resolves reports whether a JSON pointer ("#/a/b~1c/0") names a value in doc.
+func resolves(doc any, pointer string) bool {
+	v := doc
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "#/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return false
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return false
+			}
+			v = x[i]
+		default:
+			return false
+		}
+	}
+	return true
+}

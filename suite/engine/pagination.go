@@ -240,16 +240,26 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 	if len(c.filters.Params) > 0 {
 		probes = append(probes, c.filters)
 	}
-	var best client.Request
-	bestN := 0
+	// per equality filter, the refinement with the most items (an enum filter and a free-form
+	// one are often dropped by different code paths)
+	best := map[string]client.Request{}
+	bestN := map[string]int{}
+	var order []string
 	for _, r := range e.equalityProbes(c) {
-		if n := e.expected(c, r); n > bestN {
-			best, bestN = r, n
+		name := r.Params[len(r.Params)-1].Name
+		if n := e.expected(c, r); n > bestN[name] {
+			if _, seen := best[name]; !seen {
+				order = append(order, name)
+			}
+			best[name], bestN[name] = r, n
 		}
 	}
-	if bestN >= 2 {
-		probes = append(probes, best)
+	for _, name := range order {
+		if bestN[name] >= 2 {
+			probes = append(probes, best[name])
+		}
 	}
+	long := len(probes) // these span more pages: a filter a cursor drops only after a few pages shows
 	probes = append(probes, e.filterCombinations(c)...)
 	sent := map[string]bool{}
 	for i, r := range probes {
@@ -259,8 +269,8 @@ func (e *Engine) filtersKept(ctx context.Context, c *corpus) bool {
 		}
 		sent[r.String()] = true
 		pages := e.depth.keptPages
-		if i < 2 {
-			pages = max(pages, 5) // the first probes span more pages: a filter a cursor drops only after a few pages shows
+		if i < long {
+			pages = max(pages, 5)
 		}
 		limit := max(int(*ps.Minimum), min(int(*ps.Maximum), (n+pages-1)/pages))
 		if !e.sweepOne(ctx, c, r.With(ps.Name, strconv.Itoa(limit))) {

@@ -18,11 +18,11 @@ func BenchmarkDefaultRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	engine.ConfigureRapid(1, 30)
+	engine.ConfigureRapid(1, engine.DefaultExamples)
 	b.ReportAllocs()
 	requests := 0
 	for b.Loop() {
-		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: 30, MaxRequests: 1500})
+		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: engine.DefaultExamples, MaxRequests: 1500})
 		if err != nil {
 			b.Fatal(err)
 		}

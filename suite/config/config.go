@@ -130,10 +130,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	}
 	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
 	if err == nil {
-		err = validatePayouts(c, *payouts, set["payouts"])
-	}
-	if err == nil {
-		err = validateLatency(c, *latency, set["latency"])
+		err = validateBuiltIn(c, *payouts, *latency, set)
 	}
 	if err != nil && len(fromEnv) > 0 {
 		for name, env := range fromEnv { // say where a bad value came from
@@ -201,31 +198,23 @@ func validate(c *Config, seed, timeout, deadline, examples, maxReq, rate, maxBod
 	return c, nil
 }
 
-// validatePayouts reads --payouts: a dataset size for the built-in server, so
-// meaningless (and a usage error) with a base URL.
-func validatePayouts(c *Config, v string, set bool) error {
-	if set && c.BaseURL != "" {
-		return fmt.Errorf("%w: --payouts sizes the built-in server; it cannot go with a base URL", ErrUsage)
+// validateBuiltIn reads the options of the built-in server (--payouts: its dataset size,
+// --latency: a delay of its answers): meaningless, and a usage error, with a base URL.
+func validateBuiltIn(c *Config, payouts, latency string, set map[string]bool) error {
+	for _, name := range []string{"payouts", "latency"} {
+		if set[name] && c.BaseURL != "" {
+			return fmt.Errorf("%w: --%s shapes the built-in server; it cannot go with a base URL", ErrUsage, name)
+		}
 	}
-	n, err := boundedInt("payouts", v, 0, MaxPayouts)
+	n, err := boundedInt("payouts", payouts, 0, MaxPayouts)
 	if err != nil {
 		return err
 	}
-	c.Payouts = n
-	return nil
-}
-
-// validateLatency reads --latency: a delay of the built-in server's answers, so meaningless (and
-// a usage error) with a base URL.
-func validateLatency(c *Config, v string, set bool) error {
-	if set && c.BaseURL != "" {
-		return fmt.Errorf("%w: --latency slows the built-in server; it cannot go with a base URL", ErrUsage)
-	}
-	d, err := positiveDuration("latency", v, true)
+	d, err := positiveDuration("latency", latency, true)
 	if err != nil {
 		return err
 	}
-	c.Latency = d
+	c.Payouts, c.Latency = n, d
 	return nil
 }
 

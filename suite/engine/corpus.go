@@ -22,16 +22,17 @@ import (
 // therefore run at the same strength at 0, 180, 25,000 and 1,000,000 payouts, and memory is
 // bounded by sliceWalkPages pages whatever the listing's size.
 type corpus struct {
-	filters  client.Request            // the slice's filters (valid key, no page size)
-	ids      []string                  // the slice's items, in the order returned
-	byID     map[string]map[string]any // the slice's items by id
-	complete bool                      // a slice was walked to its end
-	why      string                    // why there is no slice, when there is none
-	pageSize client.Param              // the page size the walks use ({} when the default)
-	cursor   string                    // the first nextCursor the run met (a real cursor, for probes)
-	head     []map[string]any          // items of the first pages of the unfiltered listing
-	pool     generators.Pool
-	err      error
+	filters   client.Request            // the slice's filters (valid key, no page size)
+	ids       []string                  // the slice's items, in the order returned
+	byID      map[string]map[string]any // the slice's items by id
+	complete  bool                      // a slice was walked to its end
+	why       string                    // why there is no slice, when there is none
+	pageSize  client.Param              // the page size the walks use ({} when the default)
+	cursor    string                    // the first nextCursor the run met (a real cursor, for probes)
+	head      []map[string]any          // items of the first pages of the unfiltered listing
+	pool      generators.Pool           // values and instants of every item seen
+	slicePool generators.Pool           // values and instants of the slice's items
+	err       error
 }
 
 // sliceWalkPages bounds every walk that looks for the slice (at 100 items a page: 500 items).
@@ -92,7 +93,7 @@ func (e *Engine) getCorpus(ctx context.Context) *corpus {
 			c.err = e.findSlice(ctx, c, &seen)
 		}
 	}
-	c.pool = e.poolFrom(seen)
+	c.pool, c.slicePool = e.poolFrom(seen), e.poolFrom(c.sliceItems())
 	return c
 }
 
@@ -113,6 +114,20 @@ func (e *Engine) Slice() string {
 	return fmt.Sprintf("%s (%d items, walked to its end)", c.filters.String(), len(c.ids))
 }
 
+// periodBounds are the date filters bounding an item's period from below (on or after) and
+// from above (on or before); nil when the spec has none.
+func (e *Engine) periodBounds() (from, to *contract.Param) {
+	for _, p := range e.c.Filters() {
+		switch p.Role {
+		case contract.RoleAtLeast:
+			from = p
+		case contract.RoleAtMost:
+			to = p
+		}
+	}
+	return from, to
+}
+
 // olderYears are how far back from the newest period of the head the older pages reach.
 var olderYears = []int{1, 2, 4, 8}
 
@@ -122,13 +137,10 @@ var olderYears = []int{1, 2, 4, 8}
 // to legacy rows, a field rendered differently for them) show on these pages, and their items
 // anchor slices and lookups in older data.
 func (e *Engine) olderPages(ctx context.Context, c *corpus) ([]map[string]any, error) {
-	var to *contract.Param
+	_, to := e.periodBounds()
 	var enums []*contract.Param
 	for _, p := range e.c.Filters() {
-		switch {
-		case p.Role == contract.RoleAtMost:
-			to = p
-		case p.Role == contract.RoleEquals && len(p.Enum) > 0:
+		if p.Role == contract.RoleEquals && len(p.Enum) > 0 {
 			enums = append(enums, p)
 		}
 	}

@@ -46,9 +46,8 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 		!e.membership(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
 		return
 	}
-	slicePool := e.poolFrom(c.sliceItems())
 	err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
-		r := e.filteredRequest(t, c, slicePool)
+		r := e.filteredRequest(t, c, c.slicePool)
 		return e.checkFiltered(ctx, x, c, r)
 	})
 	e.stopped(err, ids...)
@@ -237,14 +236,13 @@ func joinPath(p []string) string {
 // judged, not its completeness).
 func (e *Engine) equalityProbes(c *corpus) []client.Request {
 	var out, alone []client.Request
-	slicePool := e.poolFrom(c.sliceItems())
 	for _, p := range e.c.Filters() {
 		if p.Role != contract.RoleEquals {
 			continue
 		}
 		values := p.Enum
 		if len(values) == 0 {
-			values = slicePool.Values[p.Name]
+			values = c.slicePool.Values[p.Name]
 		}
 		if _, fixed := c.filters.Get(p.Name); !fixed && c.complete {
 			for _, v := range values {
@@ -268,9 +266,8 @@ func (e *Engine) equalityProbes(c *corpus) []client.Request {
 // match shows as items that do not honour the filter.
 func (e *Engine) nearMisses(c *corpus) []client.Request {
 	var out []client.Request
-	slicePool := e.poolFrom(c.sliceItems())
 	for _, p := range e.c.Filters() {
-		known := slicePool.Values[p.Name]
+		known := c.slicePool.Values[p.Name]
 		if p.Role != contract.RoleEquals || len(p.Enum) > 0 {
 			continue
 		}

@@ -108,15 +108,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 // equalBounds sends a period window that opens and closes on the same instant (valid: 200,
 // whatever it matches), at an instant the data holds and at a whole day.
 func (e *Engine) equalBounds(ctx context.Context) bool {
-	var from, to *contract.Param
-	for _, p := range e.c.Filters() {
-		switch p.Role {
-		case contract.RoleAtLeast:
-			from = p
-		case contract.RoleAtMost:
-			to = p
-		}
-	}
+	from, to := e.periodBounds()
 	if from == nil || to == nil {
 		return true
 	}
@@ -294,15 +286,7 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 		return false
 	}
 	var probes []client.Request // valid filters that match nothing whatever the data holds
-	var from, to *contract.Param
-	for _, p := range e.c.Filters() {
-		switch p.Role {
-		case contract.RoleAtLeast:
-			from = p
-		case contract.RoleAtMost:
-			to = p
-		}
-	}
+	from, to := e.periodBounds()
 	if from != nil && to != nil {
 		at := instant.Instant{Sec: 1709164800} // 2024-02-29T00:00:00Z when the data holds no instant
 		if is := c.pool.Instants[to.Name]; len(is) > 0 {
@@ -317,7 +301,6 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 	}
 	reversed := len(probes)
 	if c.complete {
-		slicePool := e.poolFrom(c.sliceItems())
 		for _, p := range e.c.Filters() {
 			if _, fixed := c.filters.Get(p.Name); fixed && p.Role == contract.RoleEquals {
 				continue
@@ -335,7 +318,7 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 					}
 				}
 			case p.Role == contract.RoleAtLeast || p.Role == contract.RoleAtMost:
-				is := slicePool.Instants[p.Name]
+				is := c.slicePool.Instants[p.Name]
 				if len(is) == 0 {
 					continue
 				}

@@ -1,14 +1,15 @@
 package specdiff
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pb33f/go-yaml"
+	"github.com/pb33f/libopenapi/index"
 )
 
 // Target operation compared by this package.
@@ -68,7 +69,7 @@ func normalize(data []byte) (*normalized, error) {
 		return nil, ErrNotOpenAPI3
 	}
 
-	r := &resolver{root: root}
+	r := newResolver(&doc)
 	paths := mapGet(root, "paths")
 	if paths == nil || paths.Kind != yaml.MappingNode {
 		return nil, ErrOperationMissing
@@ -87,14 +88,14 @@ func normalize(data []byte) (*normalized, error) {
 	if rawOp == nil {
 		return nil, ErrOperationMissing
 	}
-	op, err := r.resolve(rawOp, nil)
+	op, err := r.inline(rawOp, nil, false)
 	if err != nil {
 		return nil, err
 	}
 	if op.Kind != yaml.MappingNode {
 		return nil, ErrOperationMissing
 	}
-	pathParams, err := r.resolve(mapGet(item, "parameters"), nil)
+	pathParams, err := r.inline(mapGet(item, "parameters"), nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -104,28 +105,20 @@ func normalize(data []byte) (*normalized, error) {
 	if len(params.Content) > 0 {
 		mapSet(op, "parameters", params)
 	}
-	// Effective security: operation-level, else document-level.
-	if mapGet(op, "security") == nil {
-		if sec := mapGet(root, "security"); sec != nil {
-			c, err := r.resolve(sec, nil)
-			if err != nil {
-				return nil, err
+	// Effective security (operation, else document) and servers (operation,
+	// else path item, else document).
+	for _, eff := range []struct {
+		key  string
+		from []*yaml.Node
+	}{{"security", []*yaml.Node{root}}, {"servers", []*yaml.Node{item, root}}} {
+		for _, from := range eff.from {
+			if v := mapGet(from, eff.key); v != nil && mapGet(op, eff.key) == nil {
+				c, err := r.inline(v, nil, false)
+				if err != nil {
+					return nil, err
+				}
+				mapSet(op, eff.key, c)
 			}
-			mapSet(op, "security", c)
-		}
-	}
-	// Effective servers: operation, else path item, else document.
-	if mapGet(op, "servers") == nil {
-		srv := mapGet(item, "servers")
-		if srv == nil {
-			srv = mapGet(root, "servers")
-		}
-		if srv != nil {
-			c, err := r.resolve(srv, nil)
-			if err != nil {
-				return nil, err
-			}
-			mapSet(op, "servers", c)
 		}
 	}
 
@@ -163,7 +156,7 @@ func normalize(data []byte) (*normalized, error) {
 		c := copyNode(comps)
 		// Security schemes are compared by content; inline any $ref there.
 		if ss := mapGet(comps, "securitySchemes"); ss != nil {
-			rs, err := r.resolveIn(ss, nil, true)
+			rs, err := r.inline(ss, nil, true)
 			if err != nil {
 				return nil, err
 			}
@@ -247,18 +240,23 @@ func mergeParameters(pathLevel, opLevel *yaml.Node) *yaml.Node {
 	return out
 }
 
-// resolver inlines local JSON-pointer references against a document root.
+// resolver inlines local $refs. libopenapi's index of the document finds
+// each reference's target (JSON pointers and their escapes) and never reads
+// files or the network; resolver copies only what the target operation uses,
+// so a broken $ref elsewhere does not matter. It does not inline with
+// libopenapi's Resolver or bundler: both keep the first lap of a recursive
+// schema as a $ref (which what-changed then skips as unchanged) and take a
+// "$ref" in an example for a reference, and the Resolver drops the keys next
+// to a $ref.
 type resolver struct {
-	root *yaml.Node
+	idx *index.SpecIndex
 }
 
-// resolve returns a deep copy of n with every local $ref replaced by a copy of
-// its (recursively resolved) target. Sibling keys next to a $ref override the
-// target's keys. A reference that is already being expanded (recursion) is
-// left in place. Literal values (example, default, const, enum) are copied
-// verbatim so that example payloads containing "$ref" keys are not expanded.
-func (r *resolver) resolve(n *yaml.Node, stack []string) (*yaml.Node, error) {
-	return r.resolveIn(n, stack, false)
+// newResolver indexes a parsed document (a yaml.DocumentNode).
+func newResolver(doc *yaml.Node) *resolver {
+	cfg := index.CreateClosedAPIIndexConfig()
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	return &resolver{idx: index.NewSpecIndexWithConfig(doc, cfg)}
 }
 
 // namedMapKeys hold maps whose keys are user-chosen names, not keywords.
@@ -273,23 +271,23 @@ var namedMapKeys = map[string]bool{
 // literalKeys hold instance data rather than OpenAPI/JSON Schema objects.
 var literalKeys = map[string]bool{"example": true, "default": true, "const": true, "enum": true}
 
-// resolveIn is resolve; named says n's keys are names (see namedMapKeys).
-func (r *resolver) resolveIn(n *yaml.Node, stack []string, named bool) (*yaml.Node, error) {
+// inline returns a deep copy of n with every $ref replaced by a copy of its
+// (recursively inlined) target; keys next to a $ref override the target's.
+// A reference already being expanded (recursion) is kept, so a recursive
+// schema is unrolled once. Literal values (example, default, const, enum)
+// are copied verbatim, so example payloads holding "$ref" keys stay as they
+// are; named says n's keys are names (see namedMapKeys).
+func (r *resolver) inline(n *yaml.Node, stack []string, named bool) (*yaml.Node, error) {
 	if n == nil {
 		return nil, nil
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		return r.resolveIn(n.Alias, stack, named)
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return r.resolveIn(n.Content[0], stack, named)
+		return r.inline(n.Alias, stack, named)
 	case yaml.SequenceNode:
 		out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		for _, c := range n.Content {
-			rc, err := r.resolveIn(c, stack, false)
+			rc, err := r.inline(c, stack, false)
 			if err != nil {
 				return nil, err
 			}
@@ -297,18 +295,39 @@ func (r *resolver) resolveIn(n *yaml.Node, stack []string, named bool) (*yaml.No
 		}
 		return out, nil
 	case yaml.MappingNode:
-		if ref := mapGet(n, "$ref"); !named && ref != nil && ref.Kind == yaml.ScalarNode {
-			return r.resolveRef(n, ref.Value, stack)
-		}
 		out := newMap()
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := n.Content[i].Value
-			val := n.Content[i+1]
-			if !named && (literalKeys[key] || (key == "examples" && val.Kind == yaml.SequenceNode)) {
-				mapSet(out, key, copyNode(val))
-				continue
+		ref, isRef := refOf(n)
+		isRef = isRef && !named
+		if isRef && slices.Contains(stack, ref) {
+			return copyNode(n), nil // recursion: keep the reference
+		}
+		if isRef {
+			t, err := r.target(ref)
+			if err != nil {
+				return nil, err
 			}
-			v, err := r.resolveIn(val, stack, !named && namedMapKeys[key])
+			if out, err = r.inline(t, append(stack, ref), false); err != nil {
+				return nil, err
+			}
+			if _, loop := refOf(out); loop {
+				return nil, fmt.Errorf("%w: %q (circular reference chain)", ErrUnresolvableRef, ref)
+			}
+			if out.Kind != yaml.MappingNode {
+				return out, nil
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i].Value, n.Content[i+1]
+			var v *yaml.Node
+			var err error
+			switch {
+			case isRef && key == "$ref":
+				continue
+			case !named && (literalKeys[key] || key == "examples" && val.Kind == yaml.SequenceNode):
+				v = copyNode(val)
+			default:
+				v, err = r.inline(val, stack, !named && namedMapKeys[key])
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -320,92 +339,42 @@ func (r *resolver) resolveIn(n *yaml.Node, stack []string, named bool) (*yaml.No
 	}
 }
 
-func (r *resolver) resolveRef(n *yaml.Node, ref string, stack []string) (*yaml.Node, error) {
-	if !strings.HasPrefix(ref, "#") {
-		return nil, fmt.Errorf("%w: %q (only local references are supported)", ErrUnresolvableRef, ref)
-	}
-	for _, s := range stack {
-		if s == ref {
-			return copyNode(n), nil // recursion: keep the reference
-		}
-	}
-	target, err := r.lookup(ref)
-	if err != nil {
-		return nil, err
-	}
-	resolved, err := r.resolve(target, append(stack, ref))
-	if err != nil {
-		return nil, err
-	}
-	if len(n.Content) > 2 && resolved.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if k == "$ref" {
-				continue
-			}
-			v, err := r.resolve(n.Content[i+1], stack)
-			if err != nil {
-				return nil, err
-			}
-			mapSet(resolved, k, v)
-		}
-	}
-	return resolved, nil
-}
-
-// follow returns the node a (chain of) $ref(s) points to, without copying.
+// follow returns the node a (chain of) $ref(s) points to, without copying,
+// so that a broken reference elsewhere in a path item does not matter.
 func (r *resolver) follow(n *yaml.Node) (*yaml.Node, error) {
-	for range 32 {
-		ref := mapGet(n, "$ref")
-		if ref == nil || ref.Kind != yaml.ScalarNode {
-			return n, nil
+	var seen []string
+	for ref, ok := refOf(n); ok; ref, ok = refOf(n) {
+		if slices.Contains(seen, ref) {
+			return nil, fmt.Errorf("%w: %q (circular reference chain)", ErrUnresolvableRef, ref)
 		}
-		if !strings.HasPrefix(ref.Value, "#") {
-			return nil, fmt.Errorf("%w: %q (only local references are supported)", ErrUnresolvableRef, ref.Value)
-		}
-		t, err := r.lookup(ref.Value)
+		seen = append(seen, ref)
+		t, err := r.target(ref)
 		if err != nil {
 			return nil, err
 		}
 		n = t
 	}
-	return nil, fmt.Errorf("%w: reference chain too long or circular", ErrUnresolvableRef)
+	return n, nil
 }
 
-// lookup follows a "#/a/b" JSON pointer from the document root.
-func (r *resolver) lookup(ref string) (*yaml.Node, error) {
-	frag := strings.TrimPrefix(ref, "#")
-	if unesc, err := url.PathUnescape(frag); err == nil {
-		frag = unesc
+// target looks a local reference up in the index.
+func (r *resolver) target(ref string) (*yaml.Node, error) {
+	if !strings.HasPrefix(ref, "#") {
+		return nil, fmt.Errorf("%w: %q (only local references are supported)", ErrUnresolvableRef, ref)
 	}
-	cur := r.root
-	if frag == "" || frag == "/" {
-		return cur, nil
+	c := r.idx.FindComponent(context.Background(), ref)
+	if c == nil || c.Node == nil {
+		return nil, fmt.Errorf("%w: %q (target not found)", ErrUnresolvableRef, ref)
 	}
-	for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		for cur != nil && cur.Kind == yaml.AliasNode {
-			cur = cur.Alias
-		}
-		switch {
-		case cur == nil:
-		case cur.Kind == yaml.MappingNode:
-			cur = mapGet(cur, tok)
-		case cur.Kind == yaml.SequenceNode:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(cur.Content) {
-				cur = nil
-			} else {
-				cur = cur.Content[i]
-			}
-		default:
-			cur = nil
-		}
-		if cur == nil {
-			return nil, fmt.Errorf("%w: %q (target not found)", ErrUnresolvableRef, ref)
-		}
+	return c.Node, nil
+}
+
+// refOf returns the $ref of a reference object; ok is false for others.
+func refOf(n *yaml.Node) (ref string, ok bool) {
+	if v := mapGet(n, "$ref"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value, true
 	}
-	return cur, nil
+	return "", false
 }
 
 func newMap() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -293,6 +294,16 @@ var _ = Describe("Compare", func() {
 			Entry("external $ref", `{"openapi": "3.1.0", "paths": {"/api/v1/payouts": {"get": {
 				"responses": {"200": {"$ref": "other.yaml#/Ok"}}}}}}`,
 				specdiff.ErrUnresolvableRef),
+			Entry("empty $ref", `{"openapi": "3.1.0", "paths": {"/api/v1/payouts": {"get": {
+				"responses": {"200": {"$ref": ""}}}}}}`,
+				specdiff.ErrUnresolvableRef),
+			Entry("$ref chain that loops without reaching a value", `{"openapi": "3.1.0", "paths": {"/api/v1/payouts": {"get": {
+				"responses": {"200": {"$ref": "#/components/responses/A"}}}}},
+				"components": {"responses": {"A": {"$ref": "#/components/responses/B"}, "B": {"$ref": "#/components/responses/A"}}}}`,
+				specdiff.ErrUnresolvableRef),
+			Entry("path item that references itself", `{"openapi": "3.1.0", "paths": {
+				"/api/v1/payouts": {"$ref": "#/paths/~1api~1v1~1payouts"}}}`,
+				specdiff.ErrUnresolvableRef),
 		)
 	})
 })
@@ -328,6 +339,61 @@ var _ = Describe("reference handling", func() {
 		Expect(only(r, "parameters.limit.schema.maximum").BreaksServers).To(BeTrue())
 		Expect(only(r, "responses.200.default.type").Label()).To(Equal("BREAKING-BOTH"))
 	})
+})
+
+var _ = Describe("reference resolution", func() {
+	// The path item, a parameter (through a chain of two references) and a
+	// schema with a "/" in its name are all references; x overrides its
+	// target's maximum with a sibling key; A and B recurse into each other.
+	const spec = `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /api/v1/payouts: {$ref: '#/components/pathItems/Payouts'}
+components:
+  pathItems:
+    Payouts:
+      get:
+        parameters: [{$ref: '#/components/parameters/Alias'}]
+        responses:
+          "200":
+            description: ok
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/A'}
+  parameters:
+    Alias: {$ref: '#/components/parameters/Limit'}
+    Limit: {name: limit, in: query, schema: {$ref: '#/components/schemas/Page~1Size'}}
+  schemas:
+    Page/Size: {type: integer, maximum: %d}
+    A:
+      type: object
+      properties:
+        b: {$ref: '#/components/schemas/B'}
+        x: {$ref: '#/components/schemas/Page~1Size', maximum: %d}
+    B:
+      type: object
+      properties:
+        a: {$ref: '#/components/schemas/A'}
+        list: {type: array, maxItems: %d, items: {$ref: '#/components/schemas/B'}}
+`
+
+	It("follows chains, escapes and siblings, and unrolls mutual recursion once", func(ctx SpecContext) {
+		old := []byte(fmt.Sprintf(spec, 100, 10, 5))
+		r, err := specdiff.Compare(old, old)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Changes).To(BeEmpty())
+
+		r, err = specdiff.Compare(old, []byte(fmt.Sprintf(spec, 200, 20, 3)))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(paths(r)).To(ConsistOf(
+			"parameters.limit.schema.maximum",
+			"responses.200.x.maximum",
+			"responses.200.b.list.maxItems",
+		))
+		Expect(only(r, "parameters.limit.schema.maximum").Label()).To(Equal("BREAKING-SERVERS"))
+		Expect(only(r, "responses.200.x.maximum").Old).To(Equal("10"))
+		Expect(only(r, "responses.200.b.list.maxItems").Label()).To(Equal("BREAKING-SERVERS"))
+	}, SpecTimeout(time.Minute))
 })
 
 var _ = Describe("Report output", func() {

@@ -233,7 +233,7 @@ func (d *differ) doc(s site, cs []*model.Change) {
 }
 
 // opaqueAll emits changes this package does not model, conservatively
-// breaking both sides unless they are documentation.
+// breaking both sides unless they are documentation (emitted as doc).
 func (d *differ) opaqueAll(s site, cs []*model.Change, what string) {
 	for _, c := range cs {
 		if c == nil {
@@ -377,16 +377,16 @@ func (d *differ) operation(oc *model.OperationChanges) {
 			d.emit("responses", kindOf(c.ChangeType), "", "", true, true,
 				"the whole responses object was added or removed")
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(root, []*model.Change{c})
-			} else {
-				d.opaqueAll(root, []*model.Change{c}, "operation")
-			}
+			d.opaqueAll(root, []*model.Change{c}, "operation")
 		}
 	}
-	d.parameterPresence(addedParams, removedParams)
+	params := parameters
+	params.site = site{path: "parameters", ptr: []string{"parameters"}, dir: dirRequest}
+	d.presence(params, addedParams, removedParams)
 	for _, pc := range oc.ParameterChanges {
-		d.parameter(pc)
+		if pc != nil {
+			d.member(params, params.at(pc.Name), pc)
+		}
 	}
 	if oc.RequestBodyChanges != nil {
 		d.requestBody(oc.RequestBodyChanges)
@@ -422,83 +422,122 @@ func boolAt(n *yaml.Node, key string) bool {
 	return v != nil && v.Value == "true"
 }
 
-// parameterPresence classifies added and removed parameters, pairing a
-// removed and an added parameter with identical definitions as a rename.
-func (d *differ) parameterPresence(added, removed []string) {
+// members are the operation's parameters or a response's headers: named
+// objects that are added, removed, renamed and changed alike. Their site's
+// direction decides who a change breaks; only the wording differs.
+type members struct {
+	site   site
+	byName bool // a sequence whose elements are addressed by name (parameters)
+	noun   string
+	// Reasons; the *Required ones only for requests.
+	renamed, removed, removedRequired, added, addedRequired, required, optional, serialization string
+}
+
+var parameters = members{
+	byName:          true,
+	noun:            "parameter",
+	renamed:         "parameter renamed: clients send the old name, a lagging server reads the old name",
+	removed:         "parameter removed: clients still sending it may be rejected or silently ignored",
+	removedRequired: "required parameter removed: clients still sending it may be rejected; a lagging server still demands it",
+	added:           "optional parameter added: clients are unaffected; a lagging server ignores or rejects it and cannot honour it",
+	addedRequired:   "required parameter added: clients written against OLD do not send it; a lagging server does not honour it",
+	required:        "parameter became required: clients written against OLD may omit it",
+	optional:        "parameter became optional: a lagging server still rejects requests without it",
+	serialization:   "serialization/location differs, clients and lagging servers disagree",
+}
+
+var headers = members{
+	noun:          "response header",
+	renamed:       "response header renamed: clients read the old name; a lagging server does not send the new one",
+	removed:       "response header removed: clients relying on it lose it; extra headers from a lagging server are harmless",
+	added:         "response header added: clients ignore it; a lagging server does not send it",
+	required:      "response header became required: a lagging server may omit it",
+	optional:      "response header became optional: clients may not receive it",
+	serialization: "serialization differs",
+}
+
+// at addresses one member.
+func (m members) at(name string) site {
+	if m.byName {
+		return m.site.at(name, "[name="+name+"]")
+	}
+	return m.site.at(name, name)
+}
+
+// pick returns a if cond, else b.
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}
+
+// presence classifies added and removed members, pairing a removed and an
+// added member with identical definitions as a rename. Requiredness only
+// matters for requests: a required parameter is what a lagging server
+// demands and OLD clients do not send.
+func (d *differ) presence(m members, added, removed []string) {
 	slices.Sort(added)
 	slices.Sort(removed)
-	params := site{path: "parameters", ptr: []string{"parameters"}, dir: dirRequest}
-	oldParam := func(name string) *yaml.Node { return d.oldAt(params, "[name="+name+"]") }
-	newParam := func(name string) *yaml.Node { return d.newAt(params, "[name="+name+"]") }
+	request := m.site.dir == dirRequest
 	usedAdded := map[string]bool{}
 	for _, r := range removed {
+		old := d.oldAt(m.at(r))
 		renamed := ""
 		for _, a := range added {
-			if !usedAdded[a] && signature(oldParam(r)) == signature(newParam(a)) {
+			if !usedAdded[a] && signature(old) == signature(d.newAt(m.at(a))) {
 				renamed = a
 				usedAdded[a] = true
 				break
 			}
 		}
+		p := m.at(r).path
 		if renamed != "" {
-			d.emit(joinPath("parameters."+r, "name"), KindModified, r, renamed, true, true,
-				"parameter renamed: clients send the old name, a lagging server reads the old name")
+			if m.byName {
+				p = joinPath(p, "name")
+			}
+			d.emit(p, KindModified, r, renamed, true, true, m.renamed)
 			continue
 		}
-		req := boolAt(oldParam(r), "required")
-		reason := "parameter removed: clients still sending it may be rejected or silently ignored"
-		if req {
-			reason = "required parameter removed: clients still sending it may be rejected; a lagging server still demands it"
-		}
-		d.emit("parameters."+r, KindRemoved, render(oldParam(r)), "", true, req, reason)
+		req := request && boolAt(old, "required")
+		d.emit(p, KindRemoved, render(old), "", true, req, pick(req, m.removedRequired, m.removed))
 	}
 	for _, a := range added {
 		if usedAdded[a] {
 			continue
 		}
-		req := boolAt(newParam(a), "required")
-		reason := "optional parameter added: clients are unaffected; a lagging server ignores or rejects it and cannot honour it"
-		if req {
-			reason = "required parameter added: clients written against OLD do not send it; a lagging server does not honour it"
-		}
-		d.emit("parameters."+a, KindAdded, "", render(newParam(a)), req, true, reason)
+		n := d.newAt(m.at(a))
+		req := request && boolAt(n, "required")
+		d.emit(m.at(a).path, KindAdded, "", render(n), req, true, pick(req, m.addedRequired, m.added))
 	}
 }
 
-// parameter walks changes inside one parameter.
-func (d *differ) parameter(pc *model.ParameterChanges) {
-	if pc == nil {
-		return
-	}
-	s := site{path: "parameters." + pc.Name, ptr: []string{"parameters", "[name=" + pc.Name + "]"}, dir: dirRequest}
+// member walks changes inside one parameter or response header (a header's
+// changes arrive as ParameterChanges, which hold the same fields).
+func (d *differ) member(m members, s site, pc *model.ParameterChanges) {
+	request := s.dir == dirRequest
 	for _, c := range changesOf(pc.PropertyChanges) {
 		o, n := d.values(s, c)
 		p := joinPath(s.path, c.Property)
 		k := kindOf(c.ChangeType)
 		switch c.Property {
 		case "required":
-			if boolAt(d.newAt(s), "required") {
-				d.emit(p, k, o, n, true, false,
-					"parameter became required: clients written against OLD may omit it")
-			} else {
-				d.emit(p, k, o, n, false, true,
-					"parameter became optional: a lagging server still rejects requests without it")
+			// Became required: OLD clients may omit a parameter, a lagging
+			// server may omit a header; became optional: the reverse.
+			req := boolAt(d.newAt(s), "required")
+			d.emit(p, k, o, n, req == request, req != request, pick(req, m.required, m.optional))
+		case "allowEmptyValue", "in", "name", "style", "explode", "allowReserved", "schema", "content":
+			if c.Property == "allowEmptyValue" && request {
+				if boolAt(d.newAt(s), "allowEmptyValue") {
+					d.emit(p, k, o, n, false, true, "empty value now allowed: a lagging server may reject it")
+				} else {
+					d.emit(p, k, o, n, true, false, "empty value no longer allowed: clients may still send it")
+				}
+				continue
 			}
-		case "allowEmptyValue":
-			if boolAt(d.newAt(s), "allowEmptyValue") {
-				d.emit(p, k, o, n, false, true, "empty value now allowed: a lagging server may reject it")
-			} else {
-				d.emit(p, k, o, n, true, false, "empty value no longer allowed: clients may still send it")
-			}
-		case "in", "name", "style", "explode", "allowReserved", "schema", "content":
-			d.emit(p, k, o, n, true, true,
-				"parameter "+c.Property+" changed: serialization/location differs, clients and lagging servers disagree")
+			d.emit(p, k, o, n, true, true, m.noun+" "+c.Property+" changed: "+m.serialization)
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.schemaKeyword(s, c) // OpenAPI 2 style inline keywords
-			}
+			d.schemaKeyword(s, c) // documentation, or OpenAPI 2 style inline keywords
 		}
 	}
 	if pc.SchemaChanges != nil {
@@ -564,11 +603,7 @@ func (d *differ) requestBody(rb *model.RequestBodyChanges) {
 					"request media type removed: clients sending it are rejected")
 			}
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.opaqueAll(s, []*model.Change{c}, "request body")
-			}
+			d.opaqueAll(s, []*model.Change{c}, "request body")
 		}
 	}
 	for _, mt := range sortedKeys(rb.ContentChanges) {
@@ -597,11 +632,7 @@ func (d *differ) responses(rc *model.ResponsesChanges) {
 					"documented response status removed: clients lose a documented outcome; a lagging server still returns it")
 			}
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.opaqueAll(s, []*model.Change{c}, "responses")
-			}
+			d.opaqueAll(s, []*model.Change{c}, "responses")
 		}
 	}
 	for _, code := range sortedKeys(rc.ResponseChanges) {
@@ -642,16 +673,20 @@ func (d *differ) response(rc *model.ResponseChanges, s site) {
 					"response media type removed: clients expecting it lose it; a lagging server still sends it")
 			}
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.opaqueAll(s, []*model.Change{c}, "response")
-			}
+			d.opaqueAll(s, []*model.Change{c}, "response")
 		}
 	}
-	d.headerPresence(s, addedHeaders, removedHeaders)
+	hs := headers
+	hs.site = s.at("headers", "headers")
+	d.presence(hs, addedHeaders, removedHeaders)
 	for _, name := range sortedKeys(rc.HeadersChanges) {
-		d.header(rc.HeadersChanges[name], s.at("headers."+name, "headers", name))
+		if hc := rc.HeadersChanges[name]; hc != nil {
+			d.member(hs, hs.at(name), &model.ParameterChanges{
+				PropertyChanges: hc.PropertyChanges, SchemaChanges: hc.SchemaChanges,
+				ContentChanges: hc.ContentChanges, ExamplesChanges: hc.ExamplesChanges,
+				ExtensionChanges: hc.ExtensionChanges,
+			})
+		}
 	}
 	for _, mt := range sortedKeys(rc.ContentChanges) {
 		d.mediaType(rc.ContentChanges[mt], mediaSite(s, mt))
@@ -669,80 +704,6 @@ func (d *differ) response(rc *model.ResponseChanges, s site) {
 	}
 }
 
-// headerPresence classifies added/removed response headers, pairing a
-// removed and an added header with identical definitions as a rename.
-func (d *differ) headerPresence(s site, added, removed []string) {
-	slices.Sort(added)
-	slices.Sort(removed)
-	usedAdded := map[string]bool{}
-	for _, r := range removed {
-		renamed := ""
-		for _, a := range added {
-			if !usedAdded[a] && signature(d.oldAt(s, "headers", r)) == signature(d.newAt(s, "headers", a)) {
-				renamed = a
-				usedAdded[a] = true
-				break
-			}
-		}
-		p := joinPath(s.path, "headers."+r)
-		if renamed != "" {
-			d.emit(p, KindModified, r, renamed, true, true,
-				"response header renamed: clients read the old name; a lagging server does not send the new one")
-			continue
-		}
-		d.emit(p, KindRemoved, render(d.oldAt(s, "headers", r)), "", true, false,
-			"response header removed: clients relying on it lose it; extra headers from a lagging server are harmless")
-	}
-	for _, a := range added {
-		if usedAdded[a] {
-			continue
-		}
-		d.emit(joinPath(s.path, "headers."+a), KindAdded, "", render(d.newAt(s, "headers", a)), false, true,
-			"response header added: clients ignore it; a lagging server does not send it")
-	}
-}
-
-func (d *differ) header(hc *model.HeaderChanges, s site) {
-	if hc == nil {
-		return
-	}
-	for _, c := range changesOf(hc.PropertyChanges) {
-		o, n := d.values(s, c)
-		p := joinPath(s.path, c.Property)
-		k := kindOf(c.ChangeType)
-		switch c.Property {
-		case "required":
-			if boolAt(d.newAt(s), "required") {
-				d.emit(p, k, o, n, false, true, "response header became required: a lagging server may omit it")
-			} else {
-				d.emit(p, k, o, n, true, false, "response header became optional: clients may not receive it")
-			}
-		case "style", "explode", "allowReserved", "allowEmptyValue", "schema", "content":
-			d.emit(p, k, o, n, true, true, "response header "+c.Property+" changed: serialization differs")
-		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.schemaKeyword(s, c) // OpenAPI 2 style inline keywords
-			}
-		}
-	}
-	if hc.SchemaChanges != nil {
-		d.schema(hc.SchemaChanges, s.at("schema", "schema"))
-	}
-	for _, mt := range sortedKeys(hc.ContentChanges) {
-		d.mediaType(hc.ContentChanges[mt], mediaSite(s, mt))
-	}
-	for _, name := range sortedKeys(hc.ExamplesChanges) {
-		if ec := hc.ExamplesChanges[name]; ec != nil {
-			d.doc(s.at("examples."+name), ec.GetAllChanges())
-		}
-	}
-	if hc.ExtensionChanges != nil {
-		d.doc(s, hc.ExtensionChanges.GetAllChanges())
-	}
-}
-
 func (d *differ) mediaType(mc *model.MediaTypeChanges, s site) {
 	if mc == nil {
 		return
@@ -754,11 +715,7 @@ func (d *differ) mediaType(mc *model.MediaTypeChanges, s site) {
 			d.emit(joinPath(s.path, c.Property), kindOf(c.ChangeType), o, n, true, true,
 				"body schema "+kindOf(c.ChangeType)+": the payload contract changed wholesale")
 		default:
-			if isDocProperty(c.Property) {
-				d.doc(s, []*model.Change{c})
-			} else {
-				d.opaqueAll(s, []*model.Change{c}, "media type")
-			}
+			d.opaqueAll(s, []*model.Change{c}, "media type")
 		}
 	}
 	if mc.SchemaChanges != nil {

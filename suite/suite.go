@@ -1,24 +1,29 @@
 // Package suite holds the Ginkgo specs of the payouts contract: one file per workflow (auth,
-// parameters, filters, pagination, rate limits, schema), each spec one rule of the catalog,
-// labelled with its area and level. The specs are thin: they run the area's workflow on the
-// engine the run was prepared with and report the rule's verdict; the rules themselves live
-// in suite/engine and suite/rules. Both `go test ./suite/` (against the reference server) and
-// the conform command (via RunSpecs) run them.
+// parameters, filters, pagination, rate limits, schema, transport), each an Ordered container
+// whose BeforeAll waits for that workflow to have run, each spec one rule of the catalog,
+// labelled with its rule ID, area and level. The rules themselves live in suite/engine and
+// suite/rules; a spec reports its rule's verdict once every answer that can judge the rule is
+// in (Engine.Await), so Ginkgo's outcome, junit.xml and conform's own reports agree.
+//
+// Certify is the one entry point: the conform command and `go test ./suite` (which reads the same
+// CONFORM_* configuration) both call it.
 package suite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/introw/conform/suite/engine"
 	"github.com/introw/conform/suite/rules"
 )
 
-// Target is what the specs run against: set it with Use before RunSpecs.
+// Target is what the specs run against.
 type Target struct {
 	Engine  *engine.Engine
 	Context context.Context     // cancelled on interrupt or deadline (nil: the spec's own)
@@ -29,14 +34,11 @@ type Target struct {
 
 var target *Target
 
-// Use sets the engine the specs drive.
-func Use(t *Target) { target = t }
-
 var registered sync.Once
 
-// Register declares the specs in Ginkgo's tree; call it once before RunSpecs (importing the
-// package alone declares nothing, so other test binaries that import it stay unaffected).
-// It returns true so it can stand in a package-level var declaration.
+// Register declares the specs in Ginkgo's tree, once (importing the package alone declares
+// nothing, so other test binaries that import it stay unaffected). It returns true so it can
+// stand in a package-level var declaration.
 func Register() bool {
 	registered.Do(func() {
 		Describe("GET payouts contract", func() {
@@ -52,29 +54,87 @@ func Register() bool {
 	return true
 }
 
-// areaSpecs declares one spec per rule of an area. The first selected spec of the area runs its
-// workflow (once); each spec then reports its rule's verdict.
-func areaSpecs(a rules.Area, what string) {
-	Describe(string(a)+": "+what, Label(string(a)), func() {
-		for _, r := range rules.InArea(a) {
-			It(r.ID+": "+r.Asserts, Label(r.ID, string(r.Level)), func(ctx SpecContext) {
-				if target == nil || target.Engine == nil {
-					Fail("suite: no target engine (call suite.Use before RunSpecs)")
-				}
-				run := context.Context(ctx)
-				if target.Context != nil {
-					run = target.Context
-				}
-				target.Engine.Select(r.ID)
-				target.Engine.RunArea(run, a)
-				res := target.Engine.Result(r.ID)
-				if target.Progress != nil {
-					target.Progress(res)
-				}
-				report(res)
-			})
+// ErrNoSpecs means the selection (label filter, focus) matches no rule: a usage error.
+var ErrNoSpecs = errors.New("the selection matches no rule (labels are area names, rule IDs, strict and lenient: see conform rules)")
+
+// Certify runs the contract's specs against t's engine: it previews which specs the Ginkgo
+// configuration in args selects, tells the engine so (rules not selected are reported as not
+// run, and only the workflows the selection needs are run), starts those workflows, and runs the
+// specs. It returns RunSpecs' verdict, or ErrNoSpecs when nothing is selected.
+func Certify(gt GinkgoTestingT, description string, t *Target, args ...any) (bool, error) {
+	if t == nil || t.Engine == nil {
+		return false, errors.New("suite: no target engine")
+	}
+	Register()
+	target = t
+	preview := PreviewSpecs(description, args...)
+	var ids []rules.ID
+	for _, s := range preview.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt || s.State.Is(types.SpecStateSkipped|types.SpecStatePending) {
+			continue
 		}
+		for _, l := range s.LeafNodeLabels {
+			if r, ok := rules.Lookup(l); ok {
+				ids = append(ids, rules.ID(r.ID))
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return false, ErrNoSpecs
+	}
+	t.Engine.SelectOnly()
+	for _, id := range ids {
+		t.Engine.Select(string(id))
+	}
+	t.Engine.Start(t.context(context.Background()))
+	return RunSpecs(gt, description, args...), nil
+}
+
+func (t *Target) context(spec context.Context) context.Context {
+	if t.Context != nil {
+		return t.Context
+	}
+	return spec
+}
+
+// workflow declares the Ordered container of one workflow: its BeforeAll waits until the
+// workflow has run (it runs in the background from Certify, alongside the others), and its
+// specs go on after a failing one (each spec is a rule of its own).
+func workflow(a rules.Area, what string, args ...any) bool {
+	body := args[len(args)-1]
+	args = append(args[:len(args)-1:len(args)-1], Ordered, ContinueOnFailure, Offset(1), func() {
+		BeforeAll(func(ctx SpecContext) {
+			if target == nil || target.Engine == nil {
+				Fail("suite: no target engine (run the specs with suite.Certify)")
+			}
+			if err := target.Engine.AwaitArea(target.context(ctx), a); err != nil {
+				Fail("suite: " + err.Error())
+			}
+		})
+		body.(func())()
 	})
+	return Describe(string(a)+": "+what, args...)
+}
+
+// ConformanceIt declares the spec of one rule: its text is the rule's ID and what it asserts;
+// its labels (written out at the call, so `ginkgo labels` lists them) are the rule's ID and
+// level, and its code location is the caller's, in the workflow's file.
+func ConformanceIt(id rules.ID, args ...any) bool {
+	r, ok := rules.Lookup(string(id))
+	if !ok {
+		panic("suite: unknown rule " + string(id))
+	}
+	args = append(args, Offset(1), func(ctx SpecContext) {
+		if err := target.Engine.Await(target.context(ctx), r.ID); err != nil {
+			Skip("cut short: " + err.Error())
+		}
+		res := target.Engine.Result(r.ID)
+		if target.Progress != nil {
+			target.Progress(res)
+		}
+		report(res)
+	})
+	return It(r.ID+": "+r.Asserts, args...)
 }
 
 // report turns a verdict into Ginkgo's outcome.
@@ -101,7 +161,7 @@ func Explain(res engine.Result) string {
 	var b strings.Builder
 	shown := ""
 	if len(res.Findings) < res.Violations {
-		shown = fmt.Sprintf(", showing %d", len(res.Findings))
+		shown = fmt.Sprintf(", showing %d of %d", len(res.Findings), res.Violations)
 	}
 	fmt.Fprintf(&b, "%s (%s) violated %d time(s)%s; spec: %s\n", res.Rule.ID, res.Rule.Level, res.Violations, shown, res.Rule.Clause)
 	for i, f := range res.Findings {

@@ -1,6 +1,14 @@
 package suite
 
-import "github.com/introw/conform/suite/rules"
+import (
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL
 
-// transportSpecs declares the specs of the transport workflow: complete HTTP answers.
-func transportSpecs() { areaSpecs(rules.Transport, "complete HTTP answers") }
+	"github.com/introw/conform/suite/rules"
+)
+
+// transportSpecs declares the specs of the transport rules, judged on every answer of the run: every request gets a complete, documented HTTP answer.
+func transportSpecs() {
+	workflow(rules.Transport, "every request gets a complete, documented HTTP answer", Label("transport"), func() {
+		ConformanceIt(rules.TransportAnswer, Label("TRANSPORT-ANSWER", "lenient"))
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -131,19 +132,35 @@ var _ = Describe("conform", func() {
 		}
 		defer func() { close(stop); burners.Wait() }()
 		dir := GinkgoT().TempDir()
-		var traces [3]string
-		for i := range traces {
+		trace := func(i int, args ...string) string {
 			path := filepath.Join(dir, fmt.Sprintf("trace%d.txt", i))
-			s := conform(nil, "--seed", "11", "--trace", path)
+			s := conform(nil, append([]string{"--seed", "11", "--trace", path}, args...)...)
 			Eventually(s, 60*time.Second).Should(gexec.Exit(0))
 			b, err := os.ReadFile(path)
 			Expect(err).NotTo(HaveOccurred())
 			// cursors are the server's own opaque tokens (signed with a per-start secret): mask them
-			traces[i] = regexp.MustCompile(`cursor=[^&\t]*`).ReplaceAllString(string(b), "cursor=…")
+			return regexp.MustCompile(`cursor=[^&\t]*`).ReplaceAllString(string(b), "cursor=…")
+		}
+		// one request at a time: the same lines in the same order
+		var traces [3]string
+		for i := range traces {
+			traces[i] = trace(i, "--concurrency", "1")
 		}
 		Expect(strings.Count(traces[0], "\n")).To(BeNumerically(">", 100))
 		Expect(traces[1]).To(Equal(traces[0]))
 		Expect(traces[2]).To(Equal(traces[0]))
+		// requests in flight together (the default): the same requests, in the order answers came
+		unordered := func(t string) []string {
+			lines := strings.Split(strings.TrimSpace(t), "\n")
+			for i, l := range lines {
+				lines[i] = l[strings.IndexByte(l, '\t')+1:] // the sequence number is arrival order
+			}
+			sort.Strings(lines)
+			return lines
+		}
+		first := unordered(trace(3))
+		Expect(unordered(trace(4))).To(Equal(first))
+		Expect(first).To(Equal(unordered(traces[0])))
 	})
 
 	It("accepts known violations from a baseline, fails new ones, and reports fixed ones", func() {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/introw/conform/fixtures"
 	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/config"
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/engine"
 )
@@ -34,6 +35,7 @@ type Options struct {
 	Timeout     time.Duration
 	MaxBody     int64
 	MaxRequests int
+	Concurrency int // requests in flight at once (0 or 1: one at a time)
 	Rate        float64
 	Insecure    bool
 	CACert      string
@@ -97,7 +99,7 @@ func Prepare(o Options) (*Run, error) {
 	}
 	cl, err := client.New(client.Config{
 		BaseURL: u, Path: o.Contract.Path, KeyHeader: o.Contract.KeyHeader, Keys: run.Keys,
-		Timeout: o.Timeout, MaxBody: o.MaxBody, MaxRequests: o.MaxRequests, Rate: o.Rate,
+		Timeout: o.Timeout, MaxBody: o.MaxBody, MaxRequests: o.MaxRequests, Rate: o.Rate, Concurrency: o.Concurrency,
 		Insecure: o.Insecure, CACert: o.CACert, OnWait: o.OnWait, Trace: o.Trace,
 		LimitHeader: o.Contract.RateLimit.Limit, RemainingHeader: o.Contract.RateLimit.Remaining, Clock: o.Clock,
 	})
@@ -108,6 +110,16 @@ func Prepare(o Options) (*Run, error) {
 	run.Client, run.Target = cl, strings.TrimSuffix(u.String(), "/")
 	run.Engine = engine.New(engine.Config{Contract: o.Contract, Client: cl, Seed: o.Seed, Profile: o.Profile, Examples: o.Examples, Thorough: o.Thorough})
 	return run, nil
+}
+
+// FromConfig is the run a configuration (flags and CONFORM_* variables) asks for; the caller
+// adds what only it knows (a trace file, a wait callback, the seed when it picks one).
+func FromConfig(cfg *config.Config, c *contract.Contract) Options {
+	return Options{
+		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Thorough: cfg.Thorough, Keys: cfg.Keys, Seed: cfg.Seed,
+		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
+		MaxRequests: cfg.MaxRequests, Concurrency: cfg.Concurrency, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert, Latency: cfg.Latency,
+	}
 }
 
 // SpecFor converts the contract's facts into the fixture server's spec, so the built-in server

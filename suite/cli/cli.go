@@ -168,15 +168,12 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	if cfg.Insecure {
 		fmt.Fprintln(stderr, "conform: WARNING: --insecure: TLS certificates are NOT verified")
 	}
-	run, err := certify.Prepare(certify.Options{
-		Contract: c, BaseURL: cfg.BaseURL, Variant: cfg.Variant, Payouts: cfg.Payouts, Thorough: cfg.Thorough, Keys: cfg.Keys, Seed: cfg.Seed,
-		Profile: engine.Profile(cfg.Profile), Examples: cfg.Examples, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
-		MaxRequests: cfg.MaxRequests, Rate: cfg.Rate, Insecure: cfg.Insecure, CACert: cfg.CACert, Latency: cfg.Latency,
-		OnWait: func(d time.Duration, why string) { // why: "pacing: 3 of 60 requests left in this minute", "the server answered 429 ..."
-			fmt.Fprintf(stderr, "conform: %s, waiting %s\n", why, d.Round(100*time.Millisecond))
-		},
-		Trace: trace,
-	})
+	opts := certify.FromConfig(cfg, c)
+	opts.OnWait = func(d time.Duration, why string) { // why: "pacing: 3 of 60 requests left in this minute", "the server answered 429 ..."
+		fmt.Fprintf(stderr, "conform: %s, waiting %s\n", why, d.Round(100*time.Millisecond))
+	}
+	opts.Trace = trace
+	run, err := certify.Prepare(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "conform: %v\n", err)
 		return ExitUsage
@@ -215,10 +212,6 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	}
 	engine.ConfigureRapid(cfg.Seed, cfg.Examples)
 	onRule, endProgress := progress(stdout, stderr, run.Engine, red)
-	suite.Use(&suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx, Progress: onRule})
-	suite.Register()
-	run.Engine.SelectOnly()
-
 	suiteCfg, reporterCfg := GinkgoConfiguration()
 	suiteCfg.RandomSeed = int64(cfg.Seed & math.MaxInt64)
 	suiteCfg.LabelFilter = cfg.LabelFilter
@@ -235,8 +228,13 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	// conform prints its own progress and summary (with every finding); Ginkgo's console
 	// output would repeat them, so it is discarded. The JUnit report still comes from Ginkgo.
 	formatter.ColorableStdOut = io.Discard
-	RunSpecs(tb{}, "conform: GET "+c.Path+" contract", suiteCfg, reporterCfg)
+	_, err = suite.Certify(tb{}, "conform: GET "+c.Path+" contract", &suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx, Progress: onRule},
+		suiteCfg, reporterCfg)
 	endProgress()
+	if errors.Is(err, suite.ErrNoSpecs) {
+		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return ExitUsage
+	}
 
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),

@@ -56,6 +56,7 @@ type Config struct {
 	OnWait      func(d time.Duration, why string) // told before each wait (pacing or a 429), with why (may be nil)
 	Trace       io.Writer                         // one line per request sent: sequence, tag, query, status (nil: none)
 	MaxFailures int                               // requests in a row without a usable answer before ErrGaveUp (0: DefaultMaxFailures)
+	Concurrency int                               // requests in flight at once (0 or 1: one at a time)
 	// LimitHeader and RemainingHeader name the rate-limit headers (contract.RateLimit): requests
 	// that may wait are paced by them, per key kind, so the server never needs to refuse
 	// (see admit). Empty: no pacing from headers.
@@ -81,6 +82,7 @@ type Client struct {
 	pmu       sync.Mutex // guards buckets and waitedTo
 	buckets   map[KeyKind]*bucket
 	waitedTo  time.Time
+	slots     chan struct{} // one per request in flight (Config.Concurrency)
 }
 
 type tagKey struct{}
@@ -147,7 +149,12 @@ func New(cfg Config) (*Client, error) {
 	if clock == nil {
 		clock = realClock{}
 	}
-	return &Client{cfg: cfg, clock: clock, buckets: map[KeyKind]*bucket{}, http: &http.Client{
+	if cfg.Concurrency < 1 {
+		cfg.Concurrency = 1
+	}
+	tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, cfg.Concurrency)
+	tr.MaxIdleConns = tr.MaxIdleConnsPerHost
+	return &Client{cfg: cfg, clock: clock, buckets: map[KeyKind]*bucket{}, slots: make(chan struct{}, cfg.Concurrency), http: &http.Client{
 		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -236,9 +243,12 @@ func (c *Client) once(ctx context.Context, r Request, mayWait bool) (*Observatio
 	}
 	var answer http.Header
 	defer func() { c.observe(tk, answer) }()
-	if c.cfg.MaxRequests > 0 && c.sent.Load() >= int64(c.cfg.MaxRequests) {
-		return nil, ErrBudget // spent while this request waited
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+	defer func() { <-c.slots }()
 	u := *c.cfg.BaseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + c.cfg.Path
 	u.RawQuery = r.Query()
@@ -258,8 +268,10 @@ func (c *Client) once(ctx context.Context, r Request, mayWait bool) (*Observatio
 	if k := c.keyValue(r.Key); r.Key.Kind != KeyNone {
 		req.Header.Set(c.cfg.KeyHeader, k)
 	}
+	if !c.reserve() {
+		return nil, ErrBudget // spent while this request waited
+	}
 	obs := &Observation{Seq: int(c.seq.Add(1)), Request: r}
-	c.sent.Add(1)
 	tag, _ := ctx.Value(tagKey{}).(string)
 	n, _ := c.tags.LoadOrStore(tag, new(atomic.Int64))
 	n.(*atomic.Int64).Add(1)
@@ -300,6 +312,20 @@ func (c *Client) once(ctx context.Context, r Request, mayWait bool) (*Observatio
 		c.failing.Store(0)
 	}
 	return obs, nil
+}
+
+// reserve counts one more request sent, unless the budget is spent (requests in flight
+// together never overshoot it).
+func (c *Client) reserve() bool {
+	for {
+		n := c.sent.Load()
+		if c.cfg.MaxRequests > 0 && n >= int64(c.cfg.MaxRequests) {
+			return false
+		}
+		if c.sent.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
 }
 
 func (c *Client) keyValue(k Key) string {

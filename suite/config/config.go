@@ -33,6 +33,7 @@ type Config struct {
 	Profile       string
 	Examples      int
 	MaxRequests   int
+	Concurrency   int // requests in flight at once (1: one at a time, in a fixed order)
 	Rate          float64
 	MaxBody       int64
 	Insecure      bool
@@ -55,6 +56,7 @@ var Env = map[string]string{
 	"profile": "CONFORM_PROFILE", "examples": "CONFORM_EXAMPLES", "max-requests": "CONFORM_MAX_REQUESTS",
 	"rate": "CONFORM_RATE", "max-body": "CONFORM_MAX_BODY", "insecure": "CONFORM_INSECURE", "ca-cert": "CONFORM_CA_CERT",
 	"baseline": "CONFORM_BASELINE", "payouts": "CONFORM_PAYOUTS", "latency": "CONFORM_LATENCY", "thorough": "CONFORM_THOROUGH",
+	"concurrency": "CONFORM_CONCURRENCY",
 }
 
 // KeyEnv names the environment variables that hold keys.
@@ -69,6 +71,8 @@ const (
 	DefaultExamples    = 6  // engine.DefaultExamples
 	ThoroughExamples   = 30 // with --thorough
 	DefaultMaxRequests = 1500
+	DefaultConcurrency = 8 // measured: README "Speed against a real server"
+	MaxConcurrency     = 64
 	DefaultMaxBody     = 8 << 20
 	MaxPayouts         = 5_000_000 // fixtures.MaxPayouts
 )
@@ -84,6 +88,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 	timeout := fs.String("timeout", DefaultTimeout.String(), "per-request timeout: connect, TLS, headers and the whole body")
 	deadline := fs.String("deadline", "0s", "deadline for the whole run (0: none)")
 	examples := fs.String("examples", strconv.Itoa(DefaultExamples), "rapid examples per property")
+	concurrency := fs.String("concurrency", strconv.Itoa(DefaultConcurrency), "requests in flight at once (1: one at a time, in the same order on every run); walks, rate-limit counts and exhaustion keep their order")
 	maxReq := fs.String("max-requests", strconv.Itoa(DefaultMaxRequests), "hard budget of HTTP requests for the run")
 	rate := fs.String("rate", "0", "pace requests to at most N per second (0: unpaced)")
 	maxBody := fs.String("max-body", strconv.Itoa(DefaultMaxBody), "cap on response body bytes")
@@ -129,6 +134,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, e
 		*examples = strconv.Itoa(ThoroughExamples)
 	}
 	c, err := validate(c, seed, timeout, deadline, examples, maxReq, rate, maxBody, getenv)
+	if err == nil {
+		c.Concurrency, err = boundedInt("concurrency", *concurrency, 1, MaxConcurrency)
+	}
 	if err == nil {
 		err = validateBuiltIn(c, *payouts, *latency, set)
 	}

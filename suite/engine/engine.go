@@ -9,8 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/introw/conform/suite/client"
@@ -70,15 +72,16 @@ type Status string
 
 // The verdicts.
 const (
-	Pass    Status = "pass"
-	Fail    Status = "fail"
-	Warn    Status = "warn" // a strict rule failing under the lenient profile
-	Skip    Status = "skip" // the rule could not run (a key was not given, or it was not selected)
-	NotRun  Status = "not-run"
-	CutOff  Status = "cut-short" // the request budget ran out before the rule finished
-	Error   Status = "error"     // conform failed to run the rule (its own bug)
-	Known   Status = "known"     // a violation the baseline accepts
-	maxKept        = 5           // findings kept per rule (the count goes on)
+	Pass      Status = "pass"
+	Fail      Status = "fail"
+	Warn      Status = "warn" // a strict rule failing under the lenient profile
+	Skip      Status = "skip" // the rule could not run (a key was not given, or it was not selected)
+	NotRun    Status = "not-run"
+	CutOff    Status = "cut-short" // the request budget ran out before the rule finished
+	Error     Status = "error"     // conform failed to run the rule (its own bug)
+	Known     Status = "known"     // a violation the baseline accepts
+	maxKept          = 5           // findings shown per rule (the count goes on)
+	maxStored        = 200         // findings stored per rule, from which the shown ones are picked
 )
 
 // Finding is one violation of one rule, with the evidence to reproduce it.
@@ -116,11 +119,14 @@ type Engine struct {
 	ran     map[rules.Area]bool
 	corpus  *corpus
 	corpusM sync.Mutex
-	halted  error             // why the last workflow that stopped early stopped
-	chosen  map[string]bool   // rules a caller selected (nil: all)
-	judgedN map[string]int    // usable answers each rule judged (a rule passes only with evidence)
-	status  map[int]int       // HTTP answers by status, for the run's one-line hint
-	notes   map[string]string // why a rule may end up without evidence
+	halted  map[rules.Area]error // why a workflow that stopped early stopped
+	start   sync.Once
+	done    map[rules.Area]chan struct{} // closed when an area's workflow has run (or is not run)
+	all     chan struct{}                // closed when every workflow of the run has run
+	chosen  map[string]bool              // rules a caller selected (nil: all)
+	judgedN map[string]int               // usable answers each rule judged (a rule passes only with evidence)
+	status  map[int]int                  // HTTP answers by status, for the run's one-line hint
+	notes   map[string]string            // why a rule may end up without evidence
 	depth   depth
 }
 
@@ -171,7 +177,11 @@ func New(cfg Config) *Engine {
 		cfg.Profile = StrictProfile
 	}
 	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{},
-		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}, depth: depthFor(cfg.Thorough)}
+		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}, depth: depthFor(cfg.Thorough),
+		halted: map[rules.Area]error{}, done: map[rules.Area]chan struct{}{}, all: make(chan struct{})}
+	for _, a := range rules.Areas() {
+		e.done[a] = make(chan struct{})
+	}
 	for _, r := range rules.Catalog {
 		e.results[r.ID] = &Result{Rule: r, Status: NotRun}
 	}
@@ -223,8 +233,8 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 	sent := e.cl.Counts()
 	usable, usableAll := e.cl.Usable()
 	e.mu.Lock()
-	halted := e.halted
-	e.halted = nil
+	halted := e.halted[a]
+	delete(e.halted, a)
 	for _, r := range rules.InArea(a) {
 		res := e.results[r.ID]
 		res.Duration = time.Since(start)
@@ -242,25 +252,178 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 	e.mu.Unlock()
 }
 
-// RunAll runs every area: the rate-limit area alone first (its remaining-count probes must not
-// share the key's window with other traffic), then the others two at a time.
+// RunAll runs every selected area and returns when all have run (Start, then Await).
 func (e *Engine) RunAll(ctx context.Context) {
-	e.RunArea(ctx, rules.RateLimits)
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for _, a := range rules.Areas() {
-		if a == rules.RateLimits {
-			continue
+	e.Start(ctx)
+	select {
+	case <-e.all:
+	case <-ctx.Done():
+	}
+}
+
+// Start runs the workflows of the selected rules' areas in the background, once per engine: the
+// rate-limit area alone first (its remaining-count probes must not share the key's window with
+// other traffic), then the others together, their independent plans in flight at once when the
+// client sends several requests at a time (one after another, in a fixed order, when it sends
+// one). Await tells when a rule's evidence is in.
+func (e *Engine) Start(ctx context.Context) {
+	e.start.Do(func() {
+		wanted := e.wantedAreas()
+		run := func(a rules.Area) func(context.Context) bool {
+			return func(ctx context.Context) bool {
+				defer close(e.done[a])
+				if wanted[a] {
+					e.RunArea(ctx, a)
+				}
+				return true
+			}
 		}
+		go func() {
+			defer close(e.all)
+			run(rules.RateLimits)(ctx)
+			var plans []func(context.Context) bool
+			for _, a := range rules.Areas() {
+				if a != rules.RateLimits {
+					plans = append(plans, run(a))
+				}
+			}
+			e.parallel(ctx, plans...)
+		}()
+	})
+}
+
+// wantedAreas are the areas whose workflows a run needs: those of the selected rules (every
+// area when nothing was selected, or when a rule judged on every response was: its evidence is
+// every workflow's traffic).
+func (e *Engine) wantedAreas() map[rules.Area]bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[rules.Area]bool{}
+	for _, r := range rules.Catalog {
+		if e.chosen == nil || e.chosen[r.ID] {
+			if perResponse[r.ID] {
+				for _, a := range rules.Areas() {
+					out[a] = true
+				}
+			}
+			out[r.Area] = true
+		}
+	}
+	return out
+}
+
+// Await blocks until the evidence for a rule is in: its area's workflow has run, and, for a rule
+// that other workflows' answers also feed (ownAreaOnly), every workflow of the run. It starts the
+// run if Start was not called.
+func (e *Engine) Await(ctx context.Context, id string) error {
+	e.Start(ctx)
+	r, ok := rules.Lookup(id)
+	if !ok {
+		return fmt.Errorf("engine: unknown rule %s", id)
+	}
+	wait := e.all
+	if ownAreaOnly[id] {
+		wait = e.done[r.Area]
+	}
+	select {
+	case <-wait:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// each runs n independent probes (one request or a short sequence each) as parallel plans.
+func (e *Engine) each(ctx context.Context, n int, probe func(ctx context.Context, i int) bool) bool {
+	plans := make([]func(context.Context) bool, n)
+	for i := range plans {
+		plans[i] = func(ctx context.Context) bool { return probe(ctx, i) }
+	}
+	return e.parallel(ctx, plans...)
+}
+
+// AwaitArea blocks until an area's workflow has run (or is known not to run); it starts the
+// run if Start was not called.
+func (e *Engine) AwaitArea(ctx context.Context, a rules.Area) error {
+	e.Start(ctx)
+	ch, ok := e.done[a]
+	if !ok {
+		return fmt.Errorf("engine: unknown area %s", a)
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ownAreaOnly are the rules only their own area's workflow judges: their verdict is final as soon
+// as that workflow has run. Every other rule is also fed by other workflows' answers (the
+// per-response rules, and the page and filter rules every walk and filtered request checks).
+var ownAreaOnly = map[string]bool{
+	"AUTH-MISSING-KEY": true, "AUTH-INVALID-KEY": true, "AUTH-REVOKED-KEY": true, "AUTH-NO-SCOPE": true,
+	"PARAM-INVALID-422": true, "PARAM-LIMIT-BOUNDS": true, "PARAM-DATE-PATTERN": true, "PARAM-DEFAULT-LIMIT": true,
+	"FILTER-COMPLETE": true, "PAGE-FOREIGN-CURSOR": true, "RATE-DECREASING": true, "RATE-429-ON-EXHAUSTION": true,
+}
+
+// parallel runs independent plans and reports whether all of them finished (none stopped):
+// together when the client sends several requests at a time, else one after another in the
+// order given, stopping at the first that stops (so --concurrency 1 sends the same requests in
+// the same order on every run).
+func (e *Engine) parallel(ctx context.Context, plans ...func(context.Context) bool) bool {
+	if e.cl.Config().Concurrency <= 1 {
+		for _, p := range plans {
+			if !p(ctx) {
+				return false
+			}
+		}
+		return true
+	}
+	var wg sync.WaitGroup
+	var stopped atomic.Bool
+	var panicked atomic.Value // a plan's panic, raised again here (RunArea reports it)
+	for _, p := range plans {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			e.RunArea(ctx, a)
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.Store(fmt.Sprint(r))
+				}
+			}()
+			if !p(ctx) {
+				stopped.Store(true)
+			}
 		}()
 	}
 	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(r)
+	}
+	return !stopped.Load()
+}
+
+// shown picks the findings a report shows, the same ones whatever order concurrent plans found
+// them in: inputs shrunk by rapid first, then the shortest requests.
+func shown(fs []Finding) []Finding {
+	out := slices.Clone(fs)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Minimal != b.Minimal:
+			return a.Minimal
+		case len(a.Request) != len(b.Request):
+			return len(a.Request) < len(b.Request)
+		case a.Request != b.Request:
+			return a.Request < b.Request
+		}
+		return a.Message < b.Message
+	})
+	if len(out) > maxKept {
+		out = out[:maxKept]
+	}
+	return out
 }
 
 // Result returns the verdict of one rule so far; rules that found nothing pass once their area ran.
@@ -268,7 +431,7 @@ func (e *Engine) Result(id string) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := *e.results[id]
-	res.Findings = append([]Finding(nil), res.Findings...)
+	res.Findings = shown(res.Findings)
 	res.Requests = e.cl.Counts()[id]
 	return e.verdict(res)
 }
@@ -397,7 +560,7 @@ func (e *Engine) add(f Finding) {
 		panic("engine: finding for unknown rule " + f.Rule)
 	}
 	res.Violations++
-	if len(res.Findings) < maxKept {
+	if len(res.Findings) < maxStored {
 		res.Findings = append(res.Findings, f)
 	}
 }

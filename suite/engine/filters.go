@@ -42,15 +42,17 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 	if !c.complete {
 		e.note("FILTER-COMPLETE", c.why)
 	}
-	if !e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) || !e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) ||
-		!e.membership(client.WithTag(ctx, "FILTER-COMPLETE"), c) {
-		return
-	}
-	err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
-		r := e.filteredRequest(t, c, c.slicePool)
-		return e.checkFiltered(ctx, x, c, r)
-	})
-	e.stopped(err, ids...)
+	e.parallel(ctx,
+		func(ctx context.Context) bool { return e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) },
+		func(ctx context.Context) bool { return e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) },
+		func(ctx context.Context) bool { return e.membership(client.WithTag(ctx, "FILTER-COMPLETE"), c) },
+		func(ctx context.Context) bool {
+			err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
+				r := e.filteredRequest(t, c, c.slicePool)
+				return e.checkFiltered(ctx, x, c, r)
+			})
+			return !e.stopped(err, ids...)
+		})
 }
 
 // filteredRequest draws a refinement of the slice: its filters, more filters drawn from the

@@ -43,16 +43,18 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 		small := e.smallLimit(n, ps)
 		walks = append(walks, c.filters.With(ps.Name, strconv.Itoa(small)))
 	}
+	var plans []func(context.Context) bool
 	for _, r := range walks {
-		if !e.compareWalk(client.WithTag(ctx, "PAGE-COMPLETE"), c, r) {
-			return
-		}
+		plans = append(plans, func(ctx context.Context) bool { return e.compareWalk(client.WithTag(ctx, "PAGE-COMPLETE"), c, r) })
 	}
-	if !e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) || !e.limitSweep(client.WithTag(ctx, "PAGE-NO-DUPLICATES"), c) ||
-		!e.mutatedCursors(client.WithTag(ctx, "PAGE-FOREIGN-CURSOR"), c) {
-		return
-	}
-	e.stopped(e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()), "PAGE-FOREIGN-CURSOR")
+	plans = append(plans,
+		func(ctx context.Context) bool { return e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) },
+		func(ctx context.Context) bool { return e.limitSweep(client.WithTag(ctx, "PAGE-NO-DUPLICATES"), c) },
+		func(ctx context.Context) bool { return e.mutatedCursors(client.WithTag(ctx, "PAGE-FOREIGN-CURSOR"), c) },
+		func(ctx context.Context) bool {
+			return !e.stopped(e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()), "PAGE-FOREIGN-CURSOR")
+		})
+	e.parallel(ctx, plans...)
 }
 
 // smallLimit picks a small page size, from the seed, that walks n items in at most

@@ -18,24 +18,17 @@ import (
 // parametersWorkflow: limit bounds, the default limit, valid and invalid values of every
 // parameter, the date pattern, and filters that match nothing.
 func parametersWorkflow(ctx context.Context, e *Engine) {
-	if !e.limitBounds(ctx) || !e.defaultLimit(ctx) {
-		return
+	prop := func(id string, p func(context.Context, *rapid.T, *example) error) func(context.Context) bool {
+		return func(ctx context.Context) bool { return !e.stopped(e.property(ctx, id, p), id) }
 	}
-	if !e.edges(ctx) || !e.equalBounds(ctx) || !e.emptyMatch(ctx) {
-		return
-	}
-	for _, p := range []struct {
-		id   string
-		prop func(context.Context, *rapid.T, *example) error
-	}{
-		{"PARAM-VALID-200", e.validCombination(ctx)},
-		{"PARAM-INVALID-422", e.invalidValue(ctx)},
-		{"PARAM-DATE-PATTERN", e.datePattern()},
-	} {
-		if e.stopped(e.property(ctx, p.id, p.prop), p.id) {
-			return
-		}
-	}
+	e.parallel(ctx,
+		func(ctx context.Context) bool { return e.limitBounds(ctx) && e.defaultLimit(ctx) },
+		e.edges,
+		func(ctx context.Context) bool { return e.equalBounds(ctx) && e.emptyMatch(ctx) },
+		prop("PARAM-VALID-200", e.validCombination(ctx)),
+		prop("PARAM-INVALID-422", e.invalidValue(ctx)),
+		prop("PARAM-DATE-PATTERN", e.datePattern()),
+	)
 }
 
 // edges sends, one parameter at a time, the values where faults hide: every enum member (and
@@ -43,6 +36,11 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 // each expected to get 200 or 422 as the spec's schema classifies it. A refused value that is
 // accepted breaks PARAM-INVALID-422 too (and PARAM-DATE-PATTERN for dates).
 func (e *Engine) edges(ctx context.Context) bool {
+	type probe struct {
+		p       *contract.Param
+		v, rule string
+	}
+	var probes []probe
 	dateNo, dates := 0, 0
 	for _, p := range e.c.Params {
 		if p.IsDate && p.Pattern != nil {
@@ -77,32 +75,36 @@ func (e *Engine) edges(ctx context.Context) bool {
 			values = generators.OddStrings(&p)
 		}
 		for _, v := range values {
-			want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
-			valid := p.Valid(v)
-			if valid {
-				want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
-			}
-			id := rule
-			if !valid && rule == "PARAM-VALID-200" {
-				id = "PARAM-INVALID-422"
-			}
-			r := base(client.Param{Name: p.Name, Value: v})
-			o, ok, err := e.send(client.WithTag(ctx, id), e, r)
-			if e.stopped(err, id) {
-				return false
-			}
-			if ok {
-				e.judged(id)
-			}
-			if ok && o.Status != want {
-				e.add(e.finding(id, o, "expected %d for %s, got %d", want, why, o.Status))
-				if !valid && id != "PARAM-INVALID-422" {
-					e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", want, why, o.Status))
-				}
-			}
+			probes = append(probes, probe{&p, v, rule})
 		}
 	}
-	return true
+	return e.each(ctx, len(probes), func(ctx context.Context, i int) bool {
+		p, v, rule := probes[i].p, probes[i].v, probes[i].rule
+		want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
+		valid := p.Valid(v)
+		if valid {
+			want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
+		}
+		id := rule
+		if !valid && rule == "PARAM-VALID-200" {
+			id = "PARAM-INVALID-422"
+		}
+		r := base(client.Param{Name: p.Name, Value: v})
+		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
+		if e.stopped(err, id) {
+			return false
+		}
+		if ok {
+			e.judged(id)
+		}
+		if ok && o.Status != want {
+			e.add(e.finding(id, o, "expected %d for %s, got %d", want, why, o.Status))
+			if !valid && id != "PARAM-INVALID-422" {
+				e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", want, why, o.Status))
+			}
+		}
+		return true
+	})
 }
 
 // equalBounds sends a period window that opens and closes on the same instant (valid: 200,

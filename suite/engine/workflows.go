@@ -37,8 +37,13 @@ func (e *Engine) stopped(err error, ids ...string) bool {
 	for _, id := range ids {
 		e.cutShort(id, err)
 	}
-	e.mu.Lock()
-	e.halted = err
-	e.mu.Unlock()
+	if len(ids) == 0 {
+		return true
+	}
+	if r, ok := rules.Lookup(ids[0]); ok {
+		e.mu.Lock()
+		e.halted[r.Area] = err
+		e.mu.Unlock()
+	}
 	return true
 }

@@ -179,8 +179,17 @@ func OddStrings(p *contract.Param) []string {
 	var out []string
 	// every class of character that needs escaping in a URL or in JSON, and lengths up to the
 	// 256 the settled readings allow before a server may refuse with any 4xx
-	for _, s := range []string{"ptn-with-dash", "ptn.with.dot", "ptn~tilde", "ptn with space", "ptnüñï漢", "1234567890", strings.Repeat("p", 200), "PTN_UPPER", "a",
-		"ptn%25percent", "ptn%", "ptn+plus", "ptn&amp=1", "ptn#hash", "ptn/slash", "ptn?q", `ptn"quote`, `ptn\backslash`, "ptn'apos", "ptn<lt>", "ptn\ttab", strings.Repeat("p", 256)} {
+	for _, s := range []string{
+		"ptn-with.dot~tilde_under",                  // unreserved punctuation (sent as it is)
+		"ptn with space\ttab",                       // whitespace
+		"ptnüñï漢",                                   // UTF-8 beyond ASCII
+		"ptn%",                                      // a bare percent (no escape follows)
+		"ptn%25percent",                             // what looks like an escape already
+		"ptn+plus&amp=1#hash/slash?q",               // URL delimiters
+		`ptn"quote\backslash'apos<lt>`,              // JSON and HTML escaping
+		"1234567890", "a", strings.Repeat("p", 200), // digits only, one character, long
+		strings.Repeat("p", 256), // the longest a server must take
+	} {
 		if p.Valid(s) {
 			out = append(out, s)
 		}

@@ -63,7 +63,7 @@ func depthFor(thorough bool) depth {
 		return depth{boundaries: 40, members: 16, limits: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 99}, limitPages: 4,
 			smallPages: 25, aloneValues: 8, everyDate: true, allCases: true, keptPages: 4, defaultWalk: true, nearMisses: 2}
 	}
-	return depth{boundaries: 12, members: 16, limits: []int{1, 2, 3, 5, 7}, limitPages: 3, smallPages: 12, aloneValues: 2,
+	return depth{boundaries: 9, members: 12, limits: []int{1, 2, 3, 5, 7}, limitPages: 3, smallPages: 12, aloneValues: 2,
 		keptPages: 2, nearMisses: 1}
 }
 

@@ -320,13 +320,8 @@ func (e *Engine) pairProbes(c *corpus) []client.Request {
 // partners or some stages shows here.
 func (e *Engine) valueSweep(ctx context.Context, c *corpus) bool {
 	probes := e.equalityProbes(c)
-	probes = append(append(probes[:min(len(probes), 2*e.depth.boundaries)], e.pairProbes(c)...), e.nearMisses(c)...)
-	for _, r := range probes {
-		if !e.sweepOne(ctx, c, c.withPageSize(r)) {
-			return false
-		}
-	}
-	return true
+	probes = append(append(probes[:min(len(probes), 24)], e.pairProbes(c)...), e.nearMisses(c)...)
+	return e.each(ctx, len(probes), func(ctx context.Context, i int) bool { return e.sweepOne(ctx, c, c.withPageSize(probes[i])) })
 }
 
 // sweepOne checks one filtered request outside a property (the request is already minimal).

@@ -36,10 +36,7 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 // each expected to get 200 or 422 as the spec's schema classifies it. A refused value that is
 // accepted breaks PARAM-INVALID-422 too (and PARAM-DATE-PATTERN for dates).
 func (e *Engine) edges(ctx context.Context) bool {
-	type probe struct {
-		p       *contract.Param
-		v, rule string
-	}
+	type probe = edgeProbe
 	var probes []probe
 	dateNo, dates := 0, 0
 	for _, p := range e.c.Params {
@@ -47,6 +44,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 			dates++
 		}
 	}
+	var validDates []probe // valid date edges, paired below: a window of two valid bounds must get 200 too
 	for _, p := range e.c.Params {
 		var values []string
 		rule := "PARAM-VALID-200"
@@ -64,20 +62,28 @@ func (e *Engine) edges(ctx context.Context) bool {
 			for i, v := range generators.DateEdges() {
 				// one probe per class of date: each edge on one date parameter, in turn
 				if e.depth.everyDate || i%dates == dateNo {
+					if p.Valid(v) && dates > 1 {
+						validDates = append(validDates, probe{p: &p, v: v, rule: rule})
+						continue
+					}
 					values = append(values, v)
 				}
 			}
 			dateNo++
 		case p.Type == "integer" && p.Minimum != nil && p.Maximum != nil:
 			lo, hi := int(*p.Minimum), int(*p.Maximum)
-			values = []string{strconv.Itoa(lo - 1), strconv.Itoa(hi + 1), "-1", "1.5", "abc", strconv.Itoa(hi * 10)}
+			values = []string{"-1", "1.5", "abc", strconv.Itoa(hi * 10)} // lo-1 and hi+1: limitBounds
+			if e.c.PageSize() == nil || e.c.PageSize().Name != p.Name {
+				values = append(values, strconv.Itoa(lo-1), strconv.Itoa(hi+1))
+			}
 		case p.Role == contract.RoleEquals && p.Type == "string":
 			values = generators.OddStrings(&p)
 		}
 		for _, v := range values {
-			probes = append(probes, probe{&p, v, rule})
+			probes = append(probes, probe{p: &p, v: v, rule: rule})
 		}
 	}
+	probes = append(probes, e.pairDates(validDates)...)
 	return e.each(ctx, len(probes), func(ctx context.Context, i int) bool {
 		p, v, rule := probes[i].p, probes[i].v, probes[i].rule
 		want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
@@ -90,6 +96,10 @@ func (e *Engine) edges(ctx context.Context) bool {
 			id = "PARAM-INVALID-422"
 		}
 		r := base(client.Param{Name: p.Name, Value: v})
+		if w := probes[i].with; w != nil {
+			r = base(client.Param{Name: p.Name, Value: v}, *w)
+			why = p.Name + "=" + v + " and " + w.Name + "=" + w.Value + ", both within their schemas (bounds of a window that starts no later than it ends)"
+		}
 		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
 		if e.stopped(err, id) {
 			return false
@@ -105,6 +115,44 @@ func (e *Engine) edges(ctx context.Context) bool {
 		}
 		return true
 	})
+}
+
+// edgeProbe is one request of the edge sweep: a value of one parameter, and sometimes a second
+// valid value sent along.
+type edgeProbe struct {
+	p       *contract.Param
+	v, rule string
+	with    *client.Param // a second valid value (valid date edges go two at a time)
+}
+
+// pairDates sends valid date edges two at a time, one on each bound of the period window (the
+// lower bound no later than the upper, so the pair is a window a client sends, not a reversed
+// one): every valid edge is still sent, in half the requests. An edge without a partner, or
+// without a pair of period bounds in the spec, goes alone.
+func (e *Engine) pairDates(valid []edgeProbe) []edgeProbe {
+	from, to := e.periodBounds()
+	if from == nil || to == nil {
+		return valid
+	}
+	var out []edgeProbe
+	for i := 0; i < len(valid); i += 2 {
+		if i+1 == len(valid) {
+			out = append(out, valid[i])
+			break
+		}
+		a, b := valid[i].v, valid[i+1].v
+		ia, errA := instant.Parse(a)
+		ib, errB := instant.Parse(b)
+		if errA != nil || errB != nil || !from.Valid(a) || !to.Valid(b) || !from.Valid(b) || !to.Valid(a) {
+			out = append(out, valid[i], valid[i+1])
+			continue
+		}
+		if instant.Compare(ia, ib) > 0 {
+			a, b = b, a
+		}
+		out = append(out, edgeProbe{p: from, v: a, rule: valid[i].rule, with: &client.Param{Name: to.Name, Value: b}})
+	}
+	return out
 }
 
 // equalBounds sends a period window that opens and closes on the same instant (valid: 200,
@@ -164,9 +212,16 @@ func (e *Engine) limitBounds(ctx context.Context) bool {
 		{lo - 1, e.c.ValidationStatus(), "limit one below its minimum"},
 		{hi + 1, e.c.ValidationStatus(), "limit one above its maximum"},
 	} {
-		_, err := e.expectStatus(ctx, e, "PARAM-LIMIT-BOUNDS", base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
+		o, err := e.expectStatus(ctx, e, "PARAM-LIMIT-BOUNDS", base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
 		if e.stopped(err, "PARAM-LIMIT-BOUNDS") {
 			return false
+		}
+		if c.want == e.c.ValidationStatus() && o != nil && o.Err == nil {
+			// the edge sweep leaves the bounds' neighbours to this plan: they are invalid values too
+			e.judged("PARAM-INVALID-422")
+			if o.Status != c.want {
+				e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", c.want, c.why, o.Status))
+			}
 		}
 	}
 	return true

@@ -19,10 +19,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/go-json-experiment/json/jsontext"
-
-	"github.com/introw/conform/suite/jsonvalue"
 )
 
 // ErrBudget is returned once the run's request budget is spent.
@@ -476,16 +472,7 @@ func (o *Observation) decode() {
 		o.JSONErr = errors.New("empty body")
 		return
 	}
-	// RFC 8259 leaves duplicate member names to the parser (interoperability is unpredictable)
-	// and requires UTF-8 between systems (§8.1); RFC 7493 (I-JSON) forbids both. A body with
-	// either is not acceptable JSON: jsontext (the basis of Go's encoding/json/v2) says why.
-	if _, err := jsontext.NewDecoder(bytes.NewReader(o.Body)).ReadValue(); err != nil && !errors.Is(err, io.EOF) {
-		if v, lenient := jsonvalue.Decode(o.Body); lenient == nil && v != nil {
-			o.JSONErr = fmt.Errorf("not acceptable JSON (RFC 8259 §4 and §8.1, RFC 7493): %v", err)
-			return
-		}
-	}
-	v, err := jsonvalue.Decode(o.Body) // encoding/json's values and verdicts, about 3x faster
+	v, err := DecodeJSON(o.Body)
 	if err != nil {
 		o.JSONErr = err
 		return

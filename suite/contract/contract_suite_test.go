@@ -8,7 +8,7 @@ import (
 )
 
 // TestContract runs the package's specs: Load on the project's spec and on unusable specs,
-// and the differential tests of the validation fast path against the library.
+// and Validate's verdicts on bodies decoded as the client decodes them.
 func TestContract(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "contract")

@@ -16,10 +16,8 @@ import (
 // an error that wraps ErrSpec, which the CLI turns into exit 2.
 func FuzzLoad(f *testing.F) {
 	f.Add(conform.OpenAPI)
-	for _, name := range []string{"fallback.openapi.json", "keywords.openapi.json"} {
-		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
-			f.Add(b)
-		}
+	if b, err := os.ReadFile(filepath.Join("testdata", "keywords.openapi.json")); err == nil {
+		f.Add(b)
 	}
 	for _, s := range []string{
 		"",

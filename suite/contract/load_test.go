@@ -238,14 +238,6 @@ var _ = Describe("Load", func() {
 			}
 			Expect(c.Page.Lookup([]string{"amount", "currency"}).Types).To(Equal([]string{"string"}))
 		})
-
-		It("gives every documented response the validation fast path", func() {
-			for _, st := range c.Statuses {
-				ok, why := c.Response(st).FastPath()
-				Expect(ok).To(BeTrue(), "status %d: %s", st, why)
-				Expect(why).To(BeEmpty())
-			}
-		})
 	})
 
 	Context("on an unusable spec", func() {

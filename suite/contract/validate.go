@@ -18,14 +18,8 @@ var printer = message.NewPrinter(language.English)
 // compiledSchema is a response schema compiled once by libopenapi-validator's compiler
 // (OpenAPI 3.1 semantics). Formats are annotations only: the spec's date patterns are
 // authoritative over format: date-time, so format assertions stay off.
-//
-// fast is the fast path compiled from the same *jsonschema.Schema (see fastpath.go): it
-// accepts conformant bodies without the library's evaluator. It is nil when the schema uses a
-// keyword the fast path does not mirror; fallback then says which.
 type compiledSchema struct {
-	schema   *jsonschema.Schema
-	fast     *fastSchema
-	fallback string
+	schema *jsonschema.Schema
 }
 
 func compile(s *base.Schema) (*compiledSchema, error) {
@@ -37,11 +31,7 @@ func compile(s *base.Schema) (*compiledSchema, error) {
 	if c == nil || c.CompiledSchema == nil {
 		return nil, fmt.Errorf("no compiled schema")
 	}
-	cs := &compiledSchema{schema: c.CompiledSchema}
-	if cs.fast, err = compileFast(c.CompiledSchema); err != nil {
-		cs.fast, cs.fallback = nil, err.Error()
-	}
-	return cs, nil
+	return &compiledSchema{schema: c.CompiledSchema}, nil
 }
 
 // SchemaViolation is one way a body departs from its schema.
@@ -62,25 +52,11 @@ func (v SchemaViolation) String() string {
 // HasSchema reports whether the response documents a JSON body schema.
 func (r *Response) HasSchema() bool { return r != nil && r.schema != nil }
 
-// FastPath reports whether Validate accepts conformant bodies of this response without the
-// library's schema evaluator; when it does not, reason says which keyword made it fall back.
-// Either way the verdict and the violations are the library's.
-func (r *Response) FastPath() (ok bool, reason string) {
-	if r == nil || r.schema == nil {
-		return false, "the response has no JSON body schema"
-	}
-	return r.schema.fast != nil, r.schema.fallback
-}
-
-// Validate checks a decoded JSON body (numbers as json.Number or float64) against the
-// response's schema and returns the leaf violations, deepest first, at most max (0 = all).
-// A body the fast path accepts costs no allocation; any other body is evaluated by the
-// library's compiled schema, which reports the violations.
+// Validate checks a decoded JSON body (numbers as json.Number, as client.DecodeJSON gives
+// them, or float64) against the response's schema with the library's compiled schema and
+// returns the leaf violations, ordered by path, at most max (0 = all).
 func (r *Response) Validate(body any, max int) []SchemaViolation {
 	if r == nil || r.schema == nil {
-		return nil
-	}
-	if r.schema.fast != nil && r.schema.fast.valid(body) {
 		return nil
 	}
 	return r.schema.violations(body, max)

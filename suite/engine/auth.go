@@ -2,14 +2,32 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-
-	"pgregory.net/rapid"
 
 	"github.com/introw/conform/suite/client"
 )
 
-// authWorkflow: missing, invalid, revoked and scope-less keys.
+// authKind is one kind of bad key: its rule, the status due, and the keys it sends (one a shape,
+// in turn: the invalid kind rotates through its forms).
+type authKind struct {
+	id   string
+	want int
+	keys []badKey
+}
+
+// badKey is one key of a kind, with how findings name it.
+type badKey struct {
+	key  client.Key
+	what string
+}
+
+// authWorkflow: missing, invalid, revoked and scope-less keys, each on every request shape (the
+// bare request, each filter alone, all filters together, a page size, a cursor from a real walk),
+// one request per kind and shape: a cursor route, a filtered query or a response cache keyed by
+// the URL must not skip the key check. The invalid kind sends a different invalid key on each
+// shape (a made-up key, the valid key's prefix with other characters, in upper and lower case,
+// with its last character changed, with one appended, cut in half), so every form is tried once.
 func authWorkflow(ctx context.Context, e *Engine) {
 	expect := func(id string, r client.Request, want int, what string) bool {
 		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
@@ -24,85 +42,41 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		}
 		return true
 	}
+	// the plainest refusal first
 	if !expect("AUTH-MISSING-KEY", client.Request{}, http.StatusUnauthorized, "a request without a key") {
 		return
 	}
-	keyLen := e.cl.ValidKeyLen()
-	err := e.property(ctx, "AUTH-INVALID-KEY", func(ctx context.Context, t *rapid.T, x *example) error {
-		k := client.Key{Kind: client.KeyLiteral, Literal: rapid.StringMatching(`[A-Za-z0-9_\-]{1,64}`).Draw(t, "key")}
-		if keyLen > 0 && rapid.Bool().Draw(t, "nearTheValidKey") {
-			k = client.Key{Kind: client.KeyValidPrefix, Prefix: rapid.IntRange(keyLen/2, keyLen).Draw(t, "keptPrefix"),
-				Literal: rapid.StringMatching(`[A-Za-z0-9]{1,4}`).Draw(t, "otherChars")}
+	shapes := e.authShapes(ctx)
+	// answered once to the valid key first: a response cache keyed by the URL must not hand the
+	// same page to a bad key. Pages the valid key was already answered (the preflight's, the head
+	// walk's, the rate-limit probes') need no prime; of the others only the page size and all
+	// filters together are primed, to keep the area cheap.
+	for i, r := range shapes {
+		if i == 0 || e.servedValid(r) || !(len(r.Params) == 1 && r.Params[0].Name == e.pageSizeName() || len(r.Params) > 1) {
+			continue
 		}
-		if e.cl.SameAsValid(k) {
-			t.Skip("drew the valid key")
-		}
-		o, ok, err := e.send(ctx, x, client.Request{Key: k})
-		if err != nil {
-			return err
-		}
-		if ok {
-			e.judged("AUTH-INVALID-KEY")
-		}
-		if ok && o.Status != http.StatusUnauthorized {
-			x.add(e.finding("AUTH-INVALID-KEY", o, "expected 401 for an invalid key, got %d", o.Status))
-		}
-		return nil
-	})
-	if e.stopped(err, "AUTH-INVALID-KEY") {
-		return
-	}
-	// the bad keys again on requests that carry parameters, and on a real cursor: a response
-	// cache or a cursor path must not skip the key check
-	shapes := []client.Request{{}}
-	if f := e.c.Filters(); len(f) > 0 {
-		if c := e.getCorpus(ctx); len(c.head) > 0 {
-			if v, ok := fieldAt(c.head[0], f[0].Field); ok {
-				if s, isStr := v.(string); isStr {
-					shapes = append(shapes, c.withPageSize(client.Request{Params: []client.Param{{Name: f[0].Name, Value: s}}}))
-				}
-			}
-			if cur := e.c.Cursor(); cur != nil && c.cursor != "" {
-				shapes = append(shapes, c.withPageSize(client.Request{Params: []client.Param{{Name: cur.Name, Value: c.cursor}}}))
-			}
-		}
-	}
-	for _, shape := range shapes[1:] {
-		// answered once to the valid key first: a response cache keyed by the URL must not
-		// hand the same page to a bad key
-		prime := shape.WithKey(client.Key{Kind: client.KeyValid})
+		prime := r.WithKey(client.Key{Kind: client.KeyValid})
 		prime.Open = true // a cursor already followed may be refused (single-use cursors are allowed)
 		if _, _, err := e.send(client.WithTag(ctx, "AUTH-INVALID-KEY"), e, prime); e.stopped(err, "AUTH-INVALID-KEY") {
 			return
 		}
 	}
-	for _, k := range []struct {
-		id   string
-		key  client.Key
-		want int
-		what string
-	}{
-		{"AUTH-MISSING-KEY", client.Key{Kind: client.KeyNone}, http.StatusUnauthorized, "a request without a key"},
-		{"AUTH-INVALID-KEY", client.Key{Kind: client.KeyValidUpper}, http.StatusUnauthorized, "the valid key in upper case"},
-		{"AUTH-INVALID-KEY", client.Key{Kind: client.KeyValidLower}, http.StatusUnauthorized, "the valid key in lower case"},
-		{"AUTH-INVALID-KEY", client.Key{Kind: client.KeyLiteral, Literal: "conform-not-a-key"}, http.StatusUnauthorized, "an invalid key"},
-		{"AUTH-REVOKED-KEY", client.Key{Kind: client.KeyRevoked}, http.StatusUnauthorized, "a revoked key"},
-		{"AUTH-NO-SCOPE", client.Key{Kind: client.KeyNoScope}, http.StatusForbidden, "a key without commissions:read"},
-	} {
-		if k.key.Kind.EnvVar() != "" && !e.cl.HasKey(k.key.Kind) && k.key.Kind != client.KeyValidUpper && k.key.Kind != client.KeyValidLower {
-			e.skip(k.id, k.key.Kind.EnvVar()+" is not set")
+	for _, k := range e.authKinds() {
+		if len(k.keys) == 0 {
 			continue
 		}
-		if e.cl.SameAsValid(k.key) {
-			continue // a key without letters has no other case
+		if v := k.keys[0].key.Kind.EnvVar(); v != "" && v != "CONFORM_API_KEY" && !e.cl.HasKey(k.keys[0].key.Kind) {
+			e.skip(k.id, v+" is not set")
+			continue
 		}
-		for i, shape := range shapes {
-			if k.key.Kind == client.KeyNone && i == 0 {
+		for i := range max(len(shapes), len(k.keys)) {
+			if k.id == "AUTH-MISSING-KEY" && i == 0 {
 				continue // sent above
 			}
-			r := shape
-			r.Key = k.key
-			what := k.what
+			r := shapes[i%len(shapes)]
+			bk := k.keys[i%len(k.keys)]
+			r.Key = bk.key
+			what := bk.what
 			if len(r.Params) > 0 {
 				what += " on " + r.String()
 			}
@@ -110,5 +84,63 @@ func authWorkflow(ctx context.Context, e *Engine) {
 				return
 			}
 		}
+	}
+}
+
+// authShapes are the requests the bad keys are sent on: the shapes of the rate-limit probes that
+// carry no cursor and pass their schema, and the head walk's second page (a cursor from a real
+// walk, at the page size the walk used).
+func (e *Engine) authShapes(ctx context.Context) []client.Request {
+	c := e.getCorpus(ctx)
+	var out []client.Request
+	for _, sh := range e.shapes(ctx) {
+		switch {
+		case sh.invalid:
+		case sh.cursor:
+			if c.cursor != "" {
+				out = append(out, c.withPageSize(client.Request{}).With(e.c.Cursor().Name, c.cursor)) // as the walk sent it
+			}
+		default:
+			out = append(out, client.Request{Params: sh.params})
+		}
+	}
+	return out
+}
+
+// pageSizeName is the page-size parameter's name ("" when the spec has none).
+func (e *Engine) pageSizeName() string {
+	if ps := e.c.PageSize(); ps != nil {
+		return ps.Name
+	}
+	return ""
+}
+
+// authKinds are the bad keys, by rule.
+func (e *Engine) authKinds() []authKind {
+	n := e.cl.ValidKeyLen()
+	invalid := []badKey{{client.Key{Kind: client.KeyLiteral, Literal: fmt.Sprintf("conform_%016x%08x", e.cfg.Seed, e.cfg.Seed>>7)}, "a made-up key"}}
+	if n > 0 {
+		last := client.Key{Kind: client.KeyValidPrefix, Prefix: n - 1, Literal: "0"}
+		if e.cl.SameAsValid(last) {
+			last.Literal = "1"
+		}
+		for _, k := range []badKey{
+			{client.Key{Kind: client.KeyValidPrefix, Prefix: n / 2, Literal: "x7Q"}, "the valid key's first half with other characters"},
+			{client.Key{Kind: client.KeyValidUpper}, "the valid key in upper case"},
+			{last, "the valid key with its last character changed"},
+			{client.Key{Kind: client.KeyValidLower}, "the valid key in lower case"},
+			{client.Key{Kind: client.KeyValidPrefix, Prefix: n, Literal: "0"}, "the valid key with a character appended"},
+			{client.Key{Kind: client.KeyValidPrefix, Prefix: (n + 1) / 2}, "the first half of the valid key"},
+		} {
+			if !e.cl.SameAsValid(k.key) { // a key without letters has no other case
+				invalid = append(invalid, k)
+			}
+		}
+	}
+	return []authKind{
+		{"AUTH-MISSING-KEY", http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyNone}, "a request without a key"}}},
+		{"AUTH-INVALID-KEY", http.StatusUnauthorized, invalid},
+		{"AUTH-REVOKED-KEY", http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyRevoked}, "a revoked key"}}},
+		{"AUTH-NO-SCOPE", http.StatusForbidden, []badKey{{client.Key{Kind: client.KeyNoScope}, "a key without commissions:read"}}},
 	}
 }

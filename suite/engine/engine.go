@@ -128,6 +128,7 @@ type Engine struct {
 	status  map[int]int                  // HTTP answers by status, for the run's one-line hint
 	notes   map[string]string            // why a rule may end up without evidence
 	depth   depth
+	served  sync.Map // queries answered 200 to the valid key (see servedValid)
 }
 
 // note records why a rule may have nothing to judge (said only if it ends without evidence).

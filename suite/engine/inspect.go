@@ -79,6 +79,9 @@ func (e *Engine) inspect(o *client.Observation, s sink) bool {
 		}
 	}
 	if o.Status == e.c.SuccessStatus() {
+		if o.Request.Key.Kind == client.KeyValid {
+			e.served.Store(o.Request.Query(), true)
+		}
 		e.inspectRateHeaders(o, s)
 		e.inspectPage(o, s)
 	}
@@ -196,4 +199,11 @@ func (e *Engine) limitHeader(o *client.Observation) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	return n, err == nil
+}
+
+// servedValid reports whether the valid key was already answered 200 for the query of r: a
+// response cache keyed by the URL now holds that page.
+func (e *Engine) servedValid(r client.Request) bool {
+	_, ok := e.served.Load(r.Query())
+	return ok
 }

@@ -9,10 +9,6 @@ import (
 	"github.com/introw/conform/suite/client"
 )
 
-// decreasingProbes is how many consecutive requests RATE-DECREASING watches (one more for each
-// new window it sees start).
-const decreasingProbes = 4
-
 // maxExhaustion bounds the requests spent exhausting the rate-limit key in one window.
 const maxExhaustion = 150
 
@@ -22,16 +18,19 @@ const maxExhaustion = 150
 // than judged on readings that keep restarting.
 const maxWindowRestarts = 3
 
-// rateLimitWorkflow: the remaining count falls request by request; the rate-limit key gets 429.
+// rateLimitWorkflow: one key's minute, followed over a mix of request shapes sent one after
+// another (the area runs alone): every 200 is counted, remaining falls by exactly the requests
+// counted, and the rate-limit key gets 429 once remaining reached 0 and not before.
 func rateLimitWorkflow(ctx context.Context, e *Engine) {
+	shapes := e.shapes(ctx)
 	if e.c.RateLimit.Limit == "" {
 		for _, id := range []string{"RATE-HEADERS-PRESENT", "RATE-HEADERS-FORMAT", "RATE-DECREASING"} {
 			e.skip(id, "the spec documents no rate-limit headers")
 		}
-	} else if !e.decreasing(ctx) {
+	} else if !e.decreasing(ctx, shapes) {
 		return
 	}
-	e.exhaust(ctx)
+	e.exhaust(ctx, shapes)
 }
 
 // notChecked reports a rule that ran but could not reach a verdict (the run is incomplete).
@@ -44,139 +43,256 @@ func (e *Engine) notChecked(id, reason string) {
 	}
 }
 
-// decreasing watches the remaining count over consecutive 200s with the valid key: within a
-// window every request must lower it. A rise is a new window: the count starts again there (one
-// more probe for each). Only two consecutive numeric readings compared within one window are
-// evidence; a reading that is absent or not digits breaks the chain (those are RATE-HEADERS-*
-// findings), so a server whose remaining header holds a word is never passed by this rule.
-//
-// Two equal readings are a static count, with one exception: both at limit-1 (the value of a
-// window's first request) can be two windows' first requests, which takes two renewals, so a
-// minute, between the reading before them and the second. That pair is inconclusive (a restart)
-// when there is no reading before it or the three requests spanned a minute or more (a --rate
-// slower than one a minute); requests milliseconds apart never do.
-func (e *Engine) decreasing(ctx context.Context) bool {
+// rateModel follows one key's remaining count through requests sent one after another. Between
+// two numeric readings on 200s in one window, remaining must fall by at least the 200s since
+// (every 200 is counted) and by at most the requests sent since (a request is never charged more
+// than once; a 401, 403 or 422 may go uncounted). A rise is a new window, where the count starts
+// again; so is a reading equal to the one before when only a renewal explains it (see renewal).
+// A reading that is absent or not digits breaks the chain (those are RATE-HEADERS-* findings), so
+// a server whose remaining header holds a word is never passed by RATE-DECREASING.
+type rateModel struct {
+	has    bool        // a numeric reading in the current window
+	prev   uint64      // the last numeric reading
+	since  int         // requests sent after it
+	oks    []time.Time // when each 200 of the sequence was sent
+	prevOK int         // the index in oks of the last reading's 200
+	lim    uint64      // the limit header beside the last reading (0: none)
+	steps  []string    // curl lines of the requests since the window's first reading
+}
+
+// rateStep is what one answer says about the count.
+type rateStep int
+
+const (
+	stepNone      rateStep = iota // not a 200 with a numeric reading
+	stepFirst                     // the first reading of a window
+	stepFell                      // fell by at least one and at most the requests sent since
+	stepNewWindow                 // a new window began
+	stepAtLimit                   // remaining equals the limit on a 200 (every 200 is counted)
+	stepStatic                    // did not fall though a 200 was counted
+	stepOver                      // fell by more than the requests sent since
+)
+
+// observe reads one answer; sentAt is when its request was sent, doneAt when the answer came.
+func (m *rateModel) observe(e *Engine, o *client.Observation, sentAt, doneAt time.Time) (step rateStep, prev uint64, sent int) {
+	m.steps = append(m.steps, e.cl.Curl(o.Request))
+	if o.Err != nil || o.Status != e.c.SuccessStatus() {
+		m.since++
+		return stepNone, 0, 0
+	}
+	m.oks = append(m.oks, sentAt)
+	r, ok := e.remaining(o)
+	if !ok {
+		m.has, m.steps = false, nil
+		return stepNone, 0, 0
+	}
+	lim, hasLim := e.limitHeader(o)
+	prev, sent, had, prevOK, prevLim := m.prev, m.since+1, m.has, m.prevOK, m.lim
+	m.has, m.prev, m.since, m.prevOK, m.lim = true, r, 0, len(m.oks)-1, 0
+	if hasLim {
+		m.lim = lim
+	}
+	switch {
+	case hasLim && r == lim:
+		return stepAtLimit, prev, sent
+	case !had:
+		return stepFirst, prev, sent
+	case r > prev, hasLim && prevLim > 0 && lim != prevLim:
+		return stepNewWindow, prev, sent
+	case prev-r > uint64(sent):
+		return stepOver, prev, sent
+	case r < prev:
+		return stepFell, prev, sent
+	case hasLim && m.renewal(lim-r, sent, prevOK, doneAt):
+		return stepNewWindow, prev, sent
+	}
+	return stepStatic, prev, sent
+}
+
+// renewal reports whether a window renewing between the last reading and this one explains the
+// two being equal: this answer is then the k-th request counted in the new window, and the last
+// one was the k-th of its own. The new window counted only requests sent since, so k cannot
+// exceed them. With one request since (k = 1) the last reading was its window's first request, so
+// that window began after the 200 before it and would hold one request: possible only when that
+// 200 was sent a minute or more before this answer came (a --rate slower than one a minute), or
+// when there was none. With more requests since, a counted 401/403/422 among them may have been
+// that window's second request, and the readings cannot tell.
+func (m *rateModel) renewal(k uint64, sent, prevOK int, now time.Time) bool {
+	switch {
+	case k == 0 || k > uint64(sent):
+		return false
+	case sent >= 2:
+		return true
+	}
+	return prevOK == 0 || now.Sub(m.oks[prevOK-1]) >= time.Minute
+}
+
+// newWindow starts the steps again at the reading that began a new window.
+func (m *rateModel) newWindow() { m.steps = m.steps[len(m.steps)-1:] }
+
+// countFinding reports a step that breaks the count to RATE-DECREASING.
+func (e *Engine) countFinding(step rateStep, o *client.Observation, m *rateModel, prev uint64, sent int) {
+	const id = "RATE-DECREASING"
+	rl := e.c.RateLimit
+	r, _ := e.remaining(o)
+	var f Finding
+	switch step {
+	case stepAtLimit:
+		f = e.finding(id, o, "expected %s below %s on a 200 (every 200 is counted), got %d of %d", rl.Remaining, rl.Limit, r, m.lim)
+	case stepStatic:
+		f = e.finding(id, o, "expected %s to fall by at least 1 (every 200 is counted), got %d then %d with %d request(s) sent between, in one window",
+			rl.Remaining, prev, r, sent)
+	case stepOver:
+		f = e.finding(id, o, "expected %s to fall by at most %d (the requests sent since; none may be charged twice), got %d then %d",
+			rl.Remaining, sent, prev, r)
+	default:
+		return
+	}
+	f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+	e.add(f)
+	e.judged(id)
+}
+
+// decreasing follows the valid key's count over one request of each shape, sent one after
+// another: every 200 lowers remaining by one, a counted 422 by one more at most. A new window adds
+// one request (at most maxWindowRestarts of them). It reports whether the area may go on.
+func (e *Engine) decreasing(ctx context.Context, shapes []shape) bool {
 	const id = "RATE-DECREASING"
 	ctx = client.WithTag(ctx, id)
-	var window []uint64 // the readings of the current window, in order
-	var steps []string
-	var atPrev, atBefore time.Time // when the last two numeric readings were asked for
+	var m rateModel
+	var cur cursorSource
 	restarts := 0
-	for sent := 0; sent < decreasingProbes+restarts; sent++ {
+	for i, sent := 0, 0; sent < len(shapes)+restarts && i < 3*len(shapes); i++ {
+		r, ok := cur.request(e, shapes[i%len(shapes)], client.Key{Kind: client.KeyValid})
+		if !ok {
+			continue // no fresh cursor at hand
+		}
+		sent++
 		at := time.Now()
-		o, ok, err := e.send(ctx, e, base())
+		o, usable, err := e.send(ctx, e, r)
 		if e.stopped(err, id) {
 			return false
 		}
-		if !ok || o.Status != e.c.SuccessStatus() {
+		if !usable {
+			m.since++ // sent, perhaps counted
 			continue
 		}
-		r, ok := e.remaining(o)
-		if !ok {
-			window, steps = nil, nil // absence and format are other rules' findings
-			continue
-		}
-		steps = append(steps, e.cl.Curl(o.Request))
-		before := atBefore
-		atBefore, atPrev = atPrev, at
-		lim, hasLim := e.limitHeader(o)
-		if hasLim && r == lim {
-			// a 200 is counted, so even a window's first request leaves remaining below the limit
-			f := e.finding(id, o, "expected %s below %s on a 200 (every 200 is counted), got %d of %d", e.c.RateLimit.Remaining, e.c.RateLimit.Limit, r, lim)
-			f.Sequence = steps
-			e.add(f)
-			e.judged(id)
+		cur.note(e, o)
+		step, prev, n := m.observe(e, o, at, time.Now())
+		switch step {
+		case stepNewWindow:
+			restarts++
+			if restarts > maxWindowRestarts {
+				e.notChecked(id, fmt.Sprintf("%s started again %d times in %d requests (a new window each time), so no fall could be followed: %d then %d",
+					e.c.RateLimit.Remaining, restarts, sent, prev, m.prev))
+				return true
+			}
+			m.newWindow()
+		case stepFell:
+			e.judged(id) // compared within one window
+		case stepAtLimit, stepStatic, stepOver:
+			e.countFinding(step, o, &m, prev, n)
 			return true
 		}
-		if len(window) > 0 {
-			prev := window[len(window)-1]
-			firsts := r == prev && hasLim && lim > 0 && r == lim-1 && (before.IsZero() || at.Sub(before) >= time.Minute)
-			switch {
-			case r > prev, firsts:
-				restarts++ // a new window
-				if restarts > maxWindowRestarts {
-					e.notChecked(id, fmt.Sprintf("%s started again %d times in %d requests (a new window each time), so no decrease could be followed: %v then %d",
-						e.c.RateLimit.Remaining, restarts, sent+1, window, r))
-					return true
-				}
-				window, steps = nil, steps[len(steps)-1:]
-			case r == prev:
-				f := e.finding(id, o, "expected %s to decrease across consecutive requests, got %v then %d", e.c.RateLimit.Remaining, window, r)
-				f.Sequence = steps
-				e.add(f)
-				e.judged(id)
-				return true
-			default:
-				e.judged(id) // compared within one window: it fell
-			}
-		}
-		window = append(window, r)
 	}
 	return true
 }
 
-// exhaust spends the rate-limit key's allowance and expects a 429 once remaining reached 0, and
-// never a 200 after a 0 in the same window. A window renewing mid-way (remaining rises) starts the
-// count again, with a fresh bound, a few times at most.
-func (e *Engine) exhaust(ctx context.Context) {
+// exhaust spends the rate-limit key's allowance over the same mix of shapes and expects a 429
+// once remaining reached 0: never while the last 200 said some remain (beyond what the requests
+// sent since, perhaps counted, explain), never a 200 after a 0 in the same window. A window
+// renewing mid-way (remaining rises) starts the count again, a few times at most. Readings that
+// break the count are RATE-DECREASING's findings.
+func (e *Engine) exhaust(ctx context.Context, shapes []shape) {
 	const id = "RATE-429-ON-EXHAUSTION"
 	ctx = client.WithTag(ctx, id)
 	if !e.cl.HasKey(client.KeyRateLimit) {
 		e.skip(id, "CONFORM_RATE_LIMIT_KEY is not set")
 		return
 	}
-	r := client.Request{Key: client.Key{Kind: client.KeyRateLimit}}
-	bound := maxExhaustion // requests allowed in the current window before a 429 is overdue
-	limitKnown := false
+	key := client.Key{Kind: client.KeyRateLimit}
+	bound := maxExhaustion // 200s allowed in the current window before a 429 is overdue
+	limitKnown, counted := false, false
+	var m rateModel
+	var cur cursorSource
 	var last *client.Observation
-	var prev uint64 // the last numeric remaining read
-	hasPrev := false
-	spent := false // the previous 200 said no requests remain
-	restarts, inWindow := 0, 0
-	for inWindow < bound {
+	spent := false // the last 200 said no requests remain
+	restarts, inWindow, invalidSent := 0, 0, false
+	for i := 0; inWindow < bound; i++ {
+		sh := shapes[i%len(shapes)]
+		if sh.invalid && (invalidSent || !m.has || m.prev < 3) {
+			continue // once a window, and never where a counted 422 could explain an early 429
+		}
+		r, ok := cur.request(e, sh, key)
+		if !ok {
+			continue
+		}
+		at := time.Now()
 		o, err := e.cl.Do(ctx, r, false)
 		if e.stopped(err, id) {
 			return
 		}
-		ok := e.inspect(o, e)
-		if !ok {
+		if !e.inspect(o, e) {
 			return
 		}
 		last = o
-		inWindow++
-		if o.Status == http.StatusTooManyRequests {
+		cur.note(e, o)
+		hasPrev, prevReading, sentBefore := m.has, m.prev, m.since
+		step, prev, n := m.observe(e, o, at, time.Now())
+		switch {
+		case o.Status == http.StatusTooManyRequests:
 			e.judged(id) // SCHEMA-BODY and SCHEMA-CONTENT-TYPE judge its envelope
+			if hasPrev && prevReading > uint64(sentBefore) {
+				f := e.finding(id, o, "expected 429 only once %s reached 0, got 429 when the last 200 said %d remain and %d request(s) were sent since",
+					e.c.RateLimit.Remaining, prevReading, sentBefore)
+				f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+				e.add(f)
+			}
 			return
-		}
-		if o.Status != e.c.SuccessStatus() {
-			e.add(e.finding(id, o, "expected 200 until the allowance is spent, then 429; got %d", o.Status))
-			e.judged(id)
-			return
+		case o.Status != e.c.SuccessStatus():
+			if !sh.invalid && !sh.cursor {
+				e.add(e.finding(id, o, "expected 200 until the allowance is spent, then 429; got %d", o.Status))
+				e.judged(id)
+				return
+			}
+			if sh.invalid {
+				invalidSent = true
+			}
+			continue
 		}
 		rem, hasRem := e.remaining(o)
-		lim, hasLim := e.limitHeader(o)
-		if hasRem && hasPrev && (rem > prev || rem == prev && hasLim && lim > 0 && rem == lim-1) {
-			// a new window: the allowance was renewed (remaining rose, or is again at the value
-			// of a window's first request), so the count starts again here
+		switch step {
+		case stepNewWindow:
+			// the allowance was renewed (remaining rose, or only a renewal explains it), so the
+			// count starts again here
 			restarts++
 			if restarts > maxWindowRestarts {
 				e.notChecked(id, fmt.Sprintf("the rate-limit window was renewed %d times (%s started again) before the allowance could be spent", restarts, e.c.RateLimit.Remaining))
 				return
 			}
-			spent, inWindow = false, 1
+			m.newWindow()
+			spent, inWindow, invalidSent = false, 0, false
+		case stepStatic, stepOver, stepAtLimit:
+			if step == stepStatic && prev == 0 {
+				break // a 200 after a 0: reported below
+			}
+			if !counted {
+				counted = true
+				e.countFinding(step, o, &m, prev, n)
+			}
 		}
 		if spent && (!hasRem || rem == 0) {
 			// the server said 0 remain and answered 200 again without a new window (a new
 			// window would show a fresh remaining count)
-			e.add(e.finding(id, o, "expected 429 once %s reached 0, got %d again", e.c.RateLimit.Remaining, o.Status))
+			f := e.finding(id, o, "expected 429 once %s reached 0, got %d again", e.c.RateLimit.Remaining, o.Status)
+			f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+			e.add(f)
 			e.judged(id)
 			return
 		}
+		inWindow++
 		spent = hasRem && rem == 0
-		if hasRem {
-			prev, hasPrev = rem, true
-		}
-		if hasLim && !limitKnown {
+		if lim, hasLim := e.limitHeader(o); hasLim && !limitKnown {
 			limitKnown = true
 			if lim+5 > maxExhaustion {
 				e.skip(id, fmt.Sprintf("the rate-limit key allows %d requests a minute; conform spends at most %d", lim, maxExhaustion))
@@ -186,7 +302,7 @@ func (e *Engine) exhaust(ctx context.Context) {
 		}
 	}
 	if last != nil {
-		e.add(e.finding(id, last, "expected 429 within %d requests of one window with the rate-limit key, got %d every time", bound, last.Status))
+		e.add(e.finding(id, last, "expected 429 within %d 200s of one window with the rate-limit key, got %d every time", bound, last.Status))
 		e.judged(id)
 	}
 }

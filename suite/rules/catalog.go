@@ -57,13 +57,13 @@ const Settled = "README.md#settled-readings"
 // Catalog is the golden list of rules, in run order.
 var Catalog = []Rule{
 	{ID: "AUTH-MISSING-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401",
-		Asserts: "A request without the API key header gets 401 (never 200 or a payout).", Variant: "auth-missing-key-accepted"},
+		Asserts: "A request without the API key header gets 401 (never 200 or a payout), whatever it asks for: the bare request, each filter alone, all filters together, a page size, a cursor from a real walk.", Variant: "auth-missing-key-accepted"},
 	{ID: "AUTH-INVALID-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401",
-		Asserts: "A request with an invalid key (random, or the valid key's prefix with other characters) gets 401.", Variant: "auth-key-prefix-match"},
+		Asserts: "A request with an invalid key (made up, the valid key's prefix with other characters, in another letter case, with a character changed or appended, cut in half) gets 401, on every request shape.", Variant: "auth-key-prefix-match"},
 	{ID: "AUTH-REVOKED-KEY", Area: Auth, Level: Lenient, Clause: op + "/responses/401", Needs: "CONFORM_REVOKED_KEY",
-		Asserts: "A revoked key gets 401.", Variant: "auth-revoked-key-accepted"},
+		Asserts: "A revoked key gets 401, on every request shape (each filter alone, all filters, a page size, a cursor from a real walk).", Variant: "auth-revoked-key-accepted"},
 	{ID: "AUTH-NO-SCOPE", Area: Auth, Level: Lenient, Clause: op + "/responses/403", Needs: "CONFORM_NO_SCOPE_KEY",
-		Asserts: "A key without commissions:read gets 403.", Variant: "auth-no-scope-401"},
+		Asserts: "A key without commissions:read gets 403, on every request shape (each filter alone, all filters, a page size, a cursor from a real walk).", Variant: "auth-no-scope-401"},
 
 	{ID: "PARAM-VALID-200", Area: Parameters, Level: Lenient, Clause: op + "/parameters",
 		Asserts: "Every combination of valid parameter values (generated from the schemas) gets 200.", Variant: "date-no-seconds-rejected"},
@@ -101,9 +101,9 @@ var Catalog = []Rule{
 	{ID: "RATE-HEADERS-FORMAT", Area: RateLimits, Level: Lenient, Clause: op + "/responses/200/headers",
 		Asserts: "On 200, rate-limit headers are strings of decimal digits and remaining <= limit.", Variant: "rate-headers-decimal-point"},
 	{ID: "RATE-DECREASING", Area: RateLimits, Level: Lenient, Clause: op + "/responses/200/headers",
-		Asserts: "Consecutive 200s lower the remaining count: it stays below the limit and falls request by request (remaining rising marks a new window, where the count starts again).", Variant: "rate-remaining-static"},
+		Asserts: "Every 200 is counted, once: over a mix of request shapes (each filter, a page size, a cursor, a request that gets 422) sent one after another, remaining stays below the limit and falls between two 200s by at least 1 and at most the requests sent between them (a 401, 403 or 422 may go uncounted; remaining rising marks a new window, where the count starts again).", Variant: "rate-remaining-static"},
 	{ID: "RATE-429-ON-EXHAUSTION", Area: RateLimits, Level: Lenient, Clause: op + "/responses/429", Needs: "CONFORM_RATE_LIMIT_KEY",
-		Asserts: "Exhausting the rate-limit key's per-minute allowance gets 429 with the error envelope once remaining reached 0, never a 200 after a 0 in the same window (a new window starts the count again).", Variant: "rate-never-limited"},
+		Asserts: "Exhausting the rate-limit key's per-minute allowance over the same mix of shapes gets 429 with the error envelope once remaining reached 0 and not before (never while the last 200 said some remain, beyond the requests sent since), never a 200 after a 0 in the same window (a new window starts the count again).", Variant: "rate-never-limited"},
 
 	{ID: "STATUS-NO-5XX", Area: Schema, Level: Lenient, Clause: Settled,
 		Asserts: "No request a client can send gets a 5xx.", Variant: "crash-limit-max"},

@@ -24,9 +24,10 @@ import (
 )
 
 // rateArea is the number of requests the server counts up to the end of the rate-limit area when
-// it runs first (RunAll's order): the preflight, RATE-DECREASING's probes and the exhaustion of
-// the rate-limit key (10 a minute) with its 429, plus a margin for the probes a new window adds.
-const rateArea = 24
+// it runs first (RunAll's order): the preflight, the head walk (3 pages of the reference listing),
+// RATE-DECREASING's 9 probes and the exhaustion of the rate-limit key (10 a minute) with its 422
+// and its 429, plus a margin for the probes a new window adds.
+const rateArea = 32
 
 // run is one certification of the built-in server with a fake clock.
 type run struct {

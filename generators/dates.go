@@ -161,8 +161,13 @@ func sameDay(edges []string, v string) bool {
 // mutation of one leap-day value. The caller classifies each with the pattern.
 func DateEdges() []string {
 	var out []string
-	for _, y := range interestingYears {
-		out = append(out, fmt.Sprintf("%04d-02-29T00:00:00Z", y), fmt.Sprintf("%04d-02-28T23:59Z", y))
+	// one year per class: leap (2024), leap century (2000), year 0 (leap, the pattern's lowest);
+	// non-leap (2023), non-leap century (2100), the pattern's highest (9999, not leap)
+	for _, y := range []int{2000, 2024, 0, 2100, 2023, 9999} {
+		out = append(out, fmt.Sprintf("%04d-02-29T00:00:00Z", y))
+	}
+	for _, y := range []int{0, 9999, 2024, 1999} {
+		out = append(out, fmt.Sprintf("%04d-02-28T23:59Z", y))
 	}
 	base := dateParts{2024, 2, 29, 10, 30, 0, "123456789012"}
 	out = append(out, base.render(0), base.render(1), base.render(2), "2024-12-31T23:59:59.9Z", "2023-04-30T00:00:00.000000Z")

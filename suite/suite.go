@@ -30,6 +30,9 @@ type Target struct {
 	Redact  func(string) string // applied to every message the specs print (nil: none)
 	// Progress, when set, is told each rule's verdict as its spec ends.
 	Progress func(engine.Result)
+	// Annotate, when set, adds what the reports add to a verdict (notes where the spec
+	// contradicts itself), so the specs' outcome says the same.
+	Annotate func(engine.Result) engine.Result
 }
 
 var target *Target
@@ -84,7 +87,7 @@ func Certify(gt GinkgoTestingT, description string, t *Target, args ...any) (boo
 	}
 	t.Engine.SelectOnly()
 	for _, id := range ids {
-		t.Engine.Select(string(id))
+		t.Engine.Select(id)
 	}
 	t.Engine.Start(t.context(context.Background()))
 	return RunSpecs(gt, description, args...), nil
@@ -129,16 +132,19 @@ func ConformanceIt(id rules.ID, args ...any) bool {
 			Skip("cut short: " + err.Error())
 		}
 		res := target.Engine.Result(r.ID)
+		if target.Annotate != nil {
+			res = target.Annotate(res)
+		}
 		if target.Progress != nil {
 			target.Progress(res)
 		}
-		report(res)
+		outcome(res)
 	})
-	return It(r.ID+": "+r.Asserts, args...)
+	return It(string(r.ID)+": "+r.Asserts, args...)
 }
 
-// report turns a verdict into Ginkgo's outcome.
-func report(res engine.Result) {
+// outcome turns a verdict into Ginkgo's outcome.
+func outcome(res engine.Result) {
 	redact := target.Redact
 	if redact == nil {
 		redact = func(s string) string { return s }

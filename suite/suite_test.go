@@ -24,6 +24,7 @@ import (
 	"github.com/introw/conform/suite/config"
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/engine"
+	"github.com/introw/conform/suite/report"
 )
 
 func TestSuite(t *testing.T) {
@@ -62,7 +63,7 @@ func TestSuite(t *testing.T) {
 	}
 	engine.ConfigureRapid(seed, cfg.Examples)
 	fmt.Fprintf(os.Stderr, "conform: certifying %s, seed %d (replay with CONFORM_SEED=%d)\n", run.Target, seed, seed)
-	_, err = Certify(t, "conform: GET "+c.Path+" contract against "+run.Target, &Target{Engine: run.Engine}, suiteCfg, reporterCfg)
+	_, err = Certify(t, "conform: GET "+c.Path+" contract against "+run.Target, &Target{Engine: run.Engine, Annotate: report.AmbiguityNotes(c)}, suiteCfg, reporterCfg)
 	if errors.Is(err, ErrNoSpecs) {
 		fmt.Fprintf(os.Stderr, "conform: %v\n", err)
 		os.Exit(2)

@@ -3,6 +3,7 @@ package main_test
 import (
 	"encoding/json"
 	"encoding/xml"
+	"github.com/introw/conform/suite/rules"
 	"net"
 	"os"
 	"os/exec"
@@ -22,9 +23,9 @@ import (
 var _ = Describe("go test ./suite", Ordered, func() {
 	var suiteBin string
 	BeforeAll(func() {
-		var err error
-		suiteBin, err = gexec.CompileTest("github.com/introw/conform/suite")
-		Expect(err).NotTo(HaveOccurred())
+		suiteBin = filepath.Join(GinkgoT().TempDir(), "suite.test")
+		out, err := exec.Command("go", "test", "-c", "-o", suiteBin, "github.com/introw/conform/suite").CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
 	})
 
 	// suiteTest runs the suite's test binary (what `go test ./suite` runs) with env and args.
@@ -48,7 +49,7 @@ var _ = Describe("go test ./suite", Ordered, func() {
 		defer stop()
 		s := suiteTest(env, "-ginkgo.label-filter=auth")
 		Eventually(s, 120*time.Second).Should(gexec.Exit(1))
-		Expect(string(s.Out.Contents())).To(ContainSubstring("AUTH-MISSING-KEY"))
+		Expect(string(s.Out.Contents())).To(ContainSubstring(string(rules.AuthMissingKey)))
 
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())

@@ -52,7 +52,7 @@ func Write(w io.Writer, results []engine.Result) error {
 		if len(reason) > 160 {
 			reason = reason[:160] + "…"
 		}
-		lines = append(lines, r.Rule.ID+" "+reason)
+		lines = append(lines, string(r.Rule.ID)+" "+reason)
 	}
 	sort.Strings(lines)
 	_, err := fmt.Fprintf(w, "# conform baseline: known violations a regression run accepts (RULE-ID reason)\n%s", strings.Join(append(lines, ""), "\n"))
@@ -64,12 +64,12 @@ func Write(w io.Writer, results []engine.Result) error {
 func (b Baseline) Apply(results []engine.Result) (out []engine.Result, fixed []string) {
 	out = make([]engine.Result, len(results))
 	for i, r := range results {
-		if _, listed := b[r.Rule.ID]; listed {
+		if _, listed := b[string(r.Rule.ID)]; listed {
 			switch r.Status {
 			case engine.Fail, engine.Warn:
-				r.Status, r.Reason = engine.Known, "known violation (baseline): "+b[r.Rule.ID]
+				r.Status, r.Reason = engine.Known, "known violation (baseline): "+b[string(r.Rule.ID)]
 			case engine.Pass:
-				fixed = append(fixed, r.Rule.ID)
+				fixed = append(fixed, string(r.Rule.ID))
 			}
 		}
 		out[i] = r

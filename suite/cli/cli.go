@@ -228,7 +228,8 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	// conform prints its own progress and summary (with every finding); Ginkgo's console
 	// output would repeat them, so it is discarded. The JUnit report still comes from Ginkgo.
 	formatter.ColorableStdOut = io.Discard
-	_, err = suite.Certify(tb{}, "conform: GET "+c.Path+" contract", &suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx, Progress: onRule},
+	_, err = suite.Certify(tb{}, "conform: GET "+c.Path+" contract", &suite.Target{Engine: run.Engine, Redact: red.Redact, Context: ctx, Progress: onRule,
+		Annotate: report.AmbiguityNotes(c)},
 		suiteCfg, reporterCfg)
 	endProgress()
 	if errors.Is(err, suite.ErrNoSpecs) {
@@ -239,7 +240,7 @@ func certifyCmd(cfg *config.Config, getenv func(string) string, stdout, stderr i
 	sum := report.Summary{Seed: cfg.Seed, Target: run.Target, SpecTitle: c.Title, SpecVersion: c.APIVersion,
 		Profile: cfg.Profile, Requests: run.Engine.Requests(), Duration: time.Since(start), Waited: run.Client.Waited(),
 		Partial: ctx.Err() != nil, Results: run.Engine.Results(), ByTag: run.Engine.RequestsByTag(), Hint: run.Engine.Hint(), Slice: run.Engine.Slice()}
-	sum.Results = report.NoteAmbiguousDates(sum.Results, dateParams(c)) // where the spec says two things about a date
+	sum.Results = report.NoteAmbiguousDates(sum.Results, report.DateParams(c)) // where the spec says two things about a date
 	if cfg.WriteBaseline != "" {
 		if err := writeBaseline(cfg.WriteBaseline, sum, red); err != nil {
 			fmt.Fprintf(stderr, "conform: writing the baseline: %v\n", err)
@@ -328,15 +329,6 @@ func progress(stdout, stderr io.Writer, e *engine.Engine, red report.Redactor) (
 
 // dateParams lists the parameters whose values are date-times ruled by a pattern: where the
 // pattern and format: date-time disagree on a value, a finding says so.
-func dateParams(c *contract.Contract) []report.DateParam {
-	var out []report.DateParam
-	for _, p := range c.Params {
-		if p.Format == "date-time" && p.Pattern != nil {
-			out = append(out, report.DateParam{Name: p.Name, Pattern: p.Pattern})
-		}
-	}
-	return out
-}
 
 // selectsRules checks a label filter: it must parse and select at least one rule (a typo in a
 // rule ID would otherwise certify nothing and report success).
@@ -355,7 +347,7 @@ func selectsRules(filter string) error {
 		return fmt.Errorf("%q is not a label filter: %s", filter, why)
 	}
 	for _, r := range rules.Catalog {
-		if match([]string{string(r.Area), r.ID, string(r.Level)}) {
+		if match([]string{string(r.Area), string(r.ID), string(r.Level)}) {
 			return nil
 		}
 	}

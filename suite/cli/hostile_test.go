@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"net"
 	"os"
 	"os/exec"
@@ -148,9 +149,9 @@ func expectNoKeys(g Gomega, t *testing.T, r run) {
 type hostileCase struct {
 	name    string
 	start   func() (*hostile.Server, *hostile.Collector, error)
-	code    int    // exit code
-	rule    string // the rule that must fail
-	message string // what the rule's finding says
+	code    int      // exit code
+	rule    rules.ID // the rule that must fail
+	message string   // what the rule's finding says
 }
 
 func plain(f func() (*hostile.Server, error)) func() (*hostile.Server, *hostile.Collector, error) {
@@ -164,16 +165,16 @@ func plain(f func() (*hostile.Server, error)) func() (*hostile.Server, *hostile.
 // TRANSPORT-ANSWER, or of SCHEMA-BODY for an honest answer with a broken body. Exit 3 is kept
 // for a target that cannot be reached at all (no connection, TLS failure); see TestUnreachable.
 var hostileCases = []hostileCase{
-	{"hang", plain(hostile.Hang), 1, "TRANSPORT-ANSWER", "got timeout:"},
-	{"drip", plain(hostile.Drip), 1, "TRANSPORT-ANSWER", "got timeout:"},
-	{"endless body", plain(hostile.EndlessBody), 1, "TRANSPORT-ANSWER", "expected a body under the cap"},
-	{"gzip bomb", plain(hostile.GzipBomb), 1, "TRANSPORT-ANSWER", "expected a body under the cap"},
-	{"off-origin redirect", hostile.OffOriginRedirect, 1, "TRANSPORT-ANSWER", "expected no redirect"},
-	{"redirect loop", plain(hostile.RedirectLoop), 1, "TRANSPORT-ANSWER", "expected no redirect"},
-	{"reset", plain(hostile.Reset), 1, "TRANSPORT-ANSWER", "got reset:"},
-	{"not HTTP", plain(hostile.NotHTTP), 1, "TRANSPORT-ANSWER", "got protocol:"},
-	{"invalid JSON", plain(hostile.InvalidJSON), 1, "SCHEMA-BODY", "got invalid JSON"},
-	{"lying Content-Length", plain(hostile.LyingLength), 1, "TRANSPORT-ANSWER", "got reset:"},
+	{"hang", plain(hostile.Hang), 1, rules.TransportAnswer, "got timeout:"},
+	{"drip", plain(hostile.Drip), 1, rules.TransportAnswer, "got timeout:"},
+	{"endless body", plain(hostile.EndlessBody), 1, rules.TransportAnswer, "expected a body under the cap"},
+	{"gzip bomb", plain(hostile.GzipBomb), 1, rules.TransportAnswer, "expected a body under the cap"},
+	{"off-origin redirect", hostile.OffOriginRedirect, 1, rules.TransportAnswer, "expected no redirect"},
+	{"redirect loop", plain(hostile.RedirectLoop), 1, rules.TransportAnswer, "expected no redirect"},
+	{"reset", plain(hostile.Reset), 1, rules.TransportAnswer, "got reset:"},
+	{"not HTTP", plain(hostile.NotHTTP), 1, rules.TransportAnswer, "got protocol:"},
+	{"invalid JSON", plain(hostile.InvalidJSON), 1, rules.SchemaBody, "got invalid JSON"},
+	{"lying Content-Length", plain(hostile.LyingLength), 1, rules.TransportAnswer, "got reset:"},
 }
 
 // TestHostileServers certifies each hostile server with the real command and checks the exit
@@ -195,8 +196,8 @@ func TestHostileServers(t *testing.T) {
 				tc.name, r.code, tc.rule, r.wall.Seconds(), r.res.VmHWMKiB>>10, r.res.HeapSys>>20, r.res.TotalAlloc>>20, s.Requests())
 
 			g.Expect(r.code).To(Equal(tc.code), "exit code; stderr:\n%s", tail(r.stderr))
-			g.Expect(r.stdout).To(MatchRegexp(failLine(tc.rule).String()), "the console table fails %s", tc.rule)
-			g.Expect(r.stdout).To(ContainSubstring("FAIL "+tc.rule+" ("), "the rule's findings are listed")
+			g.Expect(r.stdout).To(MatchRegexp(failLine(string(tc.rule)).String()), "the console table fails %s", string(tc.rule))
+			g.Expect(r.stdout).To(ContainSubstring("FAIL "+string(tc.rule)+" ("), "the rule's findings are listed")
 			g.Expect(r.stdout).To(ContainSubstring(tc.message))
 			g.Expect(r.wall).To(BeNumerically("<", maxWall))
 			g.Expect(r.res.VmHWMKiB).To(BeNumerically(">", 0), "peak memory measured")

@@ -79,14 +79,15 @@ type Client struct {
 	buckets   map[KeyKind]*bucket
 	waitedTo  time.Time
 	slots     chan struct{} // one per request in flight (Config.Concurrency)
+	serial    sync.Mutex    // held by each request while the server is failing (see once)
 }
 
 type tagKey struct{}
 
 // WithTag labels the requests sent with ctx (a rule ID, or "corpus" for the shared walk) so the
 // run can report how many requests each rule spent.
-func WithTag(ctx context.Context, tag string) context.Context {
-	return context.WithValue(ctx, tagKey{}, tag)
+func WithTag[S ~string](ctx context.Context, tag S) context.Context {
+	return context.WithValue(ctx, tagKey{}, string(tag))
 }
 
 // Counts returns the requests sent per tag ("" for untagged ones).
@@ -239,6 +240,12 @@ func (c *Client) once(ctx context.Context, r Request, mayWait bool) (*Observatio
 	}
 	var answer http.Header
 	defer func() { c.observe(tk, answer) }()
+	if c.failing.Load() > 0 {
+		// a server that has just failed to answer (a hang, an endless or oversize body) gets one
+		// request at a time: its failures cost one timeout and one body cap at once, not N
+		c.serial.Lock()
+		defer c.serial.Unlock()
+	}
 	select {
 	case c.slots <- struct{}{}:
 	case <-ctx.Done():

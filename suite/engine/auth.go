@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"net/http"
 
 	"github.com/introw/conform/suite/client"
@@ -11,7 +12,7 @@ import (
 // authKind is one kind of bad key: its rule, the status due, and the keys it sends (one a shape,
 // in turn: the invalid kind rotates through its forms).
 type authKind struct {
-	id   string
+	id   rules.ID
 	want int
 	keys []badKey
 }
@@ -29,7 +30,7 @@ type badKey struct {
 // shape (a made-up key, the valid key's prefix with other characters, in upper and lower case,
 // with its last character changed, with one appended, cut in half), so every form is tried once.
 func authWorkflow(ctx context.Context, e *Engine) {
-	expect := func(id string, r client.Request, want int, what string) bool {
+	expect := func(id rules.ID, r client.Request, want int, what string) bool {
 		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
 		if e.stopped(err, id) {
 			return false
@@ -43,7 +44,7 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		return true
 	}
 	// the plainest refusal first
-	if !expect("AUTH-MISSING-KEY", client.Request{}, http.StatusUnauthorized, "a request without a key") {
+	if !expect(rules.AuthMissingKey, client.Request{}, http.StatusUnauthorized, "a request without a key") {
 		return
 	}
 	shapes := e.authShapes(ctx)
@@ -57,7 +58,7 @@ func authWorkflow(ctx context.Context, e *Engine) {
 		}
 		prime := r.WithKey(client.Key{Kind: client.KeyValid})
 		prime.Open = true // a cursor already followed may be refused (single-use cursors are allowed)
-		if _, _, err := e.send(client.WithTag(ctx, "AUTH-INVALID-KEY"), e, prime); e.stopped(err, "AUTH-INVALID-KEY") {
+		if _, _, err := e.send(client.WithTag(ctx, rules.AuthInvalidKey), e, prime); e.stopped(err, rules.AuthInvalidKey) {
 			return
 		}
 	}
@@ -70,7 +71,7 @@ func authWorkflow(ctx context.Context, e *Engine) {
 			continue
 		}
 		for i := range max(len(shapes), len(k.keys)) {
-			if k.id == "AUTH-MISSING-KEY" && i == 0 {
+			if k.id == rules.AuthMissingKey && i == 0 {
 				continue // sent above
 			}
 			r := shapes[i%len(shapes)]
@@ -138,9 +139,9 @@ func (e *Engine) authKinds() []authKind {
 		}
 	}
 	return []authKind{
-		{"AUTH-MISSING-KEY", http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyNone}, "a request without a key"}}},
-		{"AUTH-INVALID-KEY", http.StatusUnauthorized, invalid},
-		{"AUTH-REVOKED-KEY", http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyRevoked}, "a revoked key"}}},
-		{"AUTH-NO-SCOPE", http.StatusForbidden, []badKey{{client.Key{Kind: client.KeyNoScope}, "a key without commissions:read"}}},
+		{rules.AuthMissingKey, http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyNone}, "a request without a key"}}},
+		{rules.AuthInvalidKey, http.StatusUnauthorized, invalid},
+		{rules.AuthRevokedKey, http.StatusUnauthorized, []badKey{{client.Key{Kind: client.KeyRevoked}, "a revoked key"}}},
+		{rules.AuthNoScope, http.StatusForbidden, []badKey{{client.Key{Kind: client.KeyNoScope}, "a key without commissions:read"}}},
 	}
 }

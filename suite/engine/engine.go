@@ -63,7 +63,7 @@ func depthFor(thorough bool) depth {
 		return depth{boundaries: 40, members: 16, limits: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 99}, limitPages: 4,
 			smallPages: 25, aloneValues: 8, everyDate: true, allCases: true, keptPages: 4, defaultWalk: true, nearMisses: 2}
 	}
-	return depth{boundaries: 9, members: 12, limits: []int{1, 2, 3, 5, 7}, limitPages: 3, smallPages: 12, aloneValues: 2,
+	return depth{boundaries: 12, members: 12, limits: []int{1, 2, 3, 7}, limitPages: 3, smallPages: 12, aloneValues: 2,
 		keptPages: 2, nearMisses: 1}
 }
 
@@ -86,7 +86,7 @@ const (
 
 // Finding is one violation of one rule, with the evidence to reproduce it.
 type Finding struct {
-	Rule     string   `json:"rule"`
+	Rule     rules.ID `json:"rule"`
 	Message  string   `json:"message"`            // what was expected and what came back
 	Request  string   `json:"request"`            // the query, e.g. "?limit=0"
 	Curl     string   `json:"curl"`               // a one-line curl that reproduces it (keys by variable)
@@ -115,24 +115,25 @@ type Engine struct {
 	c       *contract.Contract
 	cl      *client.Client
 	mu      sync.Mutex
-	results map[string]*Result
+	results map[rules.ID]*Result
 	ran     map[rules.Area]bool
 	corpus  *corpus
 	corpusM sync.Mutex
-	halted  map[rules.Area]error // why a workflow that stopped early stopped
+	halted  map[rules.Area]error     // why a workflow that stopped early stopped
+	shared  map[string]*sharedAnswer // answers to the valid key's requests, by query (see send)
 	start   sync.Once
 	done    map[rules.Area]chan struct{} // closed when an area's workflow has run (or is not run)
 	all     chan struct{}                // closed when every workflow of the run has run
-	chosen  map[string]bool              // rules a caller selected (nil: all)
-	judgedN map[string]int               // usable answers each rule judged (a rule passes only with evidence)
+	chosen  map[rules.ID]bool            // rules a caller selected (nil: all)
+	judgedN map[rules.ID]int             // usable answers each rule judged (a rule passes only with evidence)
 	status  map[int]int                  // HTTP answers by status, for the run's one-line hint
-	notes   map[string]string            // why a rule may end up without evidence
+	notes   map[rules.ID]string          // why a rule may end up without evidence
 	depth   depth
 	served  sync.Map // queries answered 200 to the valid key (see servedValid)
 }
 
 // note records why a rule may have nothing to judge (said only if it ends without evidence).
-func (e *Engine) note(id, why string) {
+func (e *Engine) note(id rules.ID, why string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.notes[id] = why
@@ -140,7 +141,7 @@ func (e *Engine) note(id, why string) {
 
 // judged records that each rule judged one usable answer of the kind it is about: a rule with
 // no evidence never passes (it is reported as not checked, and the run as incomplete).
-func (e *Engine) judged(ids ...string) {
+func (e *Engine) judged(ids ...rules.ID) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, id := range ids {
@@ -154,11 +155,11 @@ func (e *Engine) judged(ids ...string) {
 func (e *Engine) SelectOnly() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.chosen = map[string]bool{}
+	e.chosen = map[rules.ID]bool{}
 }
 
 // Select adds a rule to the selection.
-func (e *Engine) Select(id string) {
+func (e *Engine) Select(id rules.ID) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.chosen != nil {
@@ -177,9 +178,9 @@ func New(cfg Config) *Engine {
 	if cfg.Profile == "" {
 		cfg.Profile = StrictProfile
 	}
-	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[string]*Result{}, ran: map[rules.Area]bool{},
-		judgedN: map[string]int{}, status: map[int]int{}, notes: map[string]string{}, depth: depthFor(cfg.Thorough),
-		halted: map[rules.Area]error{}, done: map[rules.Area]chan struct{}{}, all: make(chan struct{})}
+	e := &Engine{cfg: cfg, c: cfg.Contract, cl: cfg.Client, results: map[rules.ID]*Result{}, ran: map[rules.Area]bool{},
+		judgedN: map[rules.ID]int{}, status: map[int]int{}, notes: map[rules.ID]string{}, depth: depthFor(cfg.Thorough),
+		halted: map[rules.Area]error{}, shared: map[string]*sharedAnswer{}, done: map[rules.Area]chan struct{}{}, all: make(chan struct{})}
 	for _, a := range rules.Areas() {
 		e.done[a] = make(chan struct{})
 	}
@@ -246,7 +247,7 @@ func (e *Engine) RunArea(ctx context.Context, a rules.Area) {
 		case halted != nil:
 			// a workflow that stopped early leaves its later rules unproven: never call them passed
 			res.Status, res.Reason = CutOff, stopReason(halted)
-		case usableAll == 0 || sent[r.ID] > 0 && usable[r.ID] == 0:
+		case usableAll == 0 || sent[string(r.ID)] > 0 && usable[string(r.ID)] == 0:
 			res.Status, res.Reason = CutOff, "no usable answer to judge (see TRANSPORT-ANSWER)"
 		}
 	}
@@ -316,7 +317,7 @@ func (e *Engine) wantedAreas() map[rules.Area]bool {
 // Await blocks until the evidence for a rule is in: its area's workflow has run, and, for a rule
 // that other workflows' answers also feed (ownAreaOnly), every workflow of the run. It starts the
 // run if Start was not called.
-func (e *Engine) Await(ctx context.Context, id string) error {
+func (e *Engine) Await(ctx context.Context, id rules.ID) error {
 	e.Start(ctx)
 	r, ok := rules.Lookup(id)
 	if !ok {
@@ -362,10 +363,10 @@ func (e *Engine) AwaitArea(ctx context.Context, a rules.Area) error {
 // ownAreaOnly are the rules only their own area's workflow judges: their verdict is final as soon
 // as that workflow has run. Every other rule is also fed by other workflows' answers (the
 // per-response rules, and the page and filter rules every walk and filtered request checks).
-var ownAreaOnly = map[string]bool{
-	"AUTH-MISSING-KEY": true, "AUTH-INVALID-KEY": true, "AUTH-REVOKED-KEY": true, "AUTH-NO-SCOPE": true,
-	"PARAM-INVALID-422": true, "PARAM-LIMIT-BOUNDS": true, "PARAM-DATE-PATTERN": true, "PARAM-DEFAULT-LIMIT": true,
-	"FILTER-COMPLETE": true, "PAGE-FOREIGN-CURSOR": true, "RATE-DECREASING": true, "RATE-429-ON-EXHAUSTION": true,
+var ownAreaOnly = map[rules.ID]bool{
+	rules.AuthMissingKey: true, rules.AuthInvalidKey: true, rules.AuthRevokedKey: true, rules.AuthNoScope: true,
+	rules.ParamInvalid422: true, rules.ParamLimitBounds: true, rules.ParamDatePattern: true, rules.ParamDefaultLimit: true,
+	rules.FilterComplete: true, rules.PageForeignCursor: true, rules.RateDecreasing: true, rules.Rate429OnExhaustion: true,
 }
 
 // parallel runs independent plans and reports whether all of them finished (none stopped):
@@ -428,12 +429,12 @@ func shown(fs []Finding) []Finding {
 }
 
 // Result returns the verdict of one rule so far; rules that found nothing pass once their area ran.
-func (e *Engine) Result(id string) Result {
+func (e *Engine) Result(id rules.ID) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := *e.results[id]
 	res.Findings = shown(res.Findings)
-	res.Requests = e.cl.Counts()[id]
+	res.Requests = e.cl.Counts()[string(id)]
 	return e.verdict(res)
 }
 
@@ -473,16 +474,16 @@ func (e *Engine) verdict(res Result) Result {
 // anyAnswer are the rules any HTTP answer is evidence for; every other rule passes only in a
 // run where the operation answered the valid key with its success status at least once (a
 // wrong base URL answers 404 to everything, and a 404 must not pass a rule that accepts any 4xx).
-var anyAnswer = map[string]bool{"TRANSPORT-ANSWER": true, "STATUS-NO-5XX": true, "STATUS-DOCUMENTED": true,
-	"SCHEMA-CONTENT-TYPE": true, "SCHEMA-BODY": true}
+var anyAnswer = map[rules.ID]bool{rules.TransportAnswer: true, rules.StatusNo5XX: true, rules.StatusDocumented: true,
+	rules.SchemaContentType: true, rules.SchemaBody: true}
 
 // headerless reports whether a rate-limit rule has nothing to judge because the server sends no
 // rate-limit headers at all (RATE-HEADERS-PRESENT says so, failing or warning by profile).
-func (e *Engine) headerless(id string) bool {
-	if id != "RATE-HEADERS-FORMAT" && id != "RATE-DECREASING" {
+func (e *Engine) headerless(id rules.ID) bool {
+	if id != rules.RateHeadersFormat && id != rules.RateDecreasing {
 		return false
 	}
-	p := e.results["RATE-HEADERS-PRESENT"]
+	p := e.results[rules.RateHeadersPresent]
 	return p != nil && p.Violations > 0
 }
 
@@ -506,14 +507,14 @@ func (e *Engine) Failed() bool {
 }
 
 // Fired lists the IDs of rules with violations (failed or warned), sorted.
-func (e *Engine) Fired() []string {
-	var out []string
+func (e *Engine) Fired() []rules.ID {
+	var out []rules.ID
 	for _, r := range e.Results() {
 		if r.Violations > 0 {
 			out = append(out, r.Rule.ID)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -567,7 +568,7 @@ func (e *Engine) add(f Finding) {
 }
 
 // skip marks a rule skipped with a reason.
-func (e *Engine) skip(id, reason string) {
+func (e *Engine) skip(id rules.ID, reason string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.results[id]
@@ -589,7 +590,7 @@ func (e *Engine) internal(a rules.Area, why string) {
 
 // cutShort marks a rule whose workflow could not finish: the budget ran out, the server kept
 // answering 429, or the run was interrupted.
-func (e *Engine) cutShort(id string, why error) {
+func (e *Engine) cutShort(id rules.ID, why error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.results[id]

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ const maxPropertyPages = 6
 // slice (its filters plus one more, a pair, a tighter date bound at the data's own instants, a
 // near miss) hold exactly the slice's matching items; then random refinements.
 func filtersWorkflow(ctx context.Context, e *Engine) {
-	ids := []string{"FILTER-HONOURED", "FILTER-COMPLETE", "PAGE-FILTERS-KEPT"}
+	ids := []rules.ID{rules.FilterHonoured, rules.FilterComplete, rules.PageFiltersKept}
 	c := e.getCorpus(ctx)
 	if c.err != nil {
 		e.stopped(c.err, ids...)
@@ -40,14 +41,14 @@ func filtersWorkflow(ctx context.Context, e *Engine) {
 		return
 	}
 	if !c.complete {
-		e.note("FILTER-COMPLETE", c.why)
+		e.note(rules.FilterComplete, c.why)
 	}
 	e.parallel(ctx,
-		func(ctx context.Context) bool { return e.valueSweep(client.WithTag(ctx, "FILTER-HONOURED"), c) },
-		func(ctx context.Context) bool { return e.boundarySweep(client.WithTag(ctx, "FILTER-COMPLETE"), c) },
-		func(ctx context.Context) bool { return e.membership(client.WithTag(ctx, "FILTER-COMPLETE"), c) },
+		func(ctx context.Context) bool { return e.valueSweep(client.WithTag(ctx, rules.FilterHonoured), c) },
+		func(ctx context.Context) bool { return e.boundarySweep(client.WithTag(ctx, rules.FilterComplete), c) },
+		func(ctx context.Context) bool { return e.membership(client.WithTag(ctx, rules.FilterComplete), c) },
 		func(ctx context.Context) bool {
-			err := e.property(ctx, "FILTER-HONOURED", func(ctx context.Context, t *rapid.T, x *example) error {
+			err := e.property(ctx, rules.FilterHonoured, func(ctx context.Context, t *rapid.T, x *example) error {
 				r := e.filteredRequest(t, c, c.slicePool)
 				return e.checkFiltered(ctx, x, c, r)
 			})
@@ -107,18 +108,18 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 	if w.rejected != nil {
 		if o := w.rejected; o.Err == nil && o.Status != e.c.SuccessStatus() && w.pages == 0 {
 			if want == 0 {
-				e.judged("PARAM-EMPTY-MATCH")
-				x.add(e.finding("PARAM-EMPTY-MATCH", o, "expected %d with an empty page for valid filters that match nothing, got %d", e.c.SuccessStatus(), o.Status))
+				e.judged(rules.ParamEmptyMatch)
+				x.add(e.finding(rules.ParamEmptyMatch, o, "expected %d with an empty page for valid filters that match nothing, got %d", e.c.SuccessStatus(), o.Status))
 			} else {
-				x.add(e.finding("PARAM-VALID-200", o, "expected %d for valid filters, got %d", e.c.SuccessStatus(), o.Status))
+				x.add(e.finding(rules.ParamValid200, o, "expected %d for valid filters, got %d", e.c.SuccessStatus(), o.Status))
 			}
 		}
 		return nil
 	}
 	if want == 0 && !w.cycled && !w.stuck {
-		e.judged("PARAM-EMPTY-MATCH")
+		e.judged(rules.ParamEmptyMatch)
 		if len(w.ids) > 0 || w.pages > 1 || !w.done {
-			x.add(Finding{Rule: "PARAM-EMPTY-MATCH", Message: fmt.Sprintf("expected no items and a null cursor for %s (no item of the slice %s matches), got %d items over %d pages, walk ended %v",
+			x.add(Finding{Rule: rules.ParamEmptyMatch, Message: fmt.Sprintf("expected no items and a null cursor for %s (no item of the slice %s matches), got %d items over %d pages, walk ended %v",
 				r.String(), c.filters.String(), len(w.ids), w.pages, w.done), Request: r.String(), Curl: e.cl.Curl(r)})
 		}
 	}
@@ -131,16 +132,16 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 				return nil // items outside the filters keep the walk going: FILTER-HONOURED says so
 			}
 		}
-		x.add(Finding{Rule: "PAGE-TERMINATES", Request: r.String(), Curl: e.cl.Curl(r),
+		x.add(Finding{Rule: rules.PageTerminates, Request: r.String(), Curl: e.cl.Curl(r),
 			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the slice %s holds %d matching items), got a cursor on every page", w.pages, c.filters.String(), want)})
 		return nil
 	}
-	e.judged("FILTER-COMPLETE")
+	e.judged(rules.FilterComplete)
 	missing := e.missing(c, r, w.ids)
 	if len(missing) == 0 {
 		return nil
 	}
-	rule := "FILTER-COMPLETE"
+	rule := rules.FilterComplete
 	if w.pages > 1 {
 		rule = e.blameMissing(ctx, x, r, missing, want)
 	}
@@ -152,10 +153,10 @@ func (e *Engine) checkFiltered(ctx context.Context, x *example, c *corpus, r cli
 
 // blameMissing decides whether items missing from a multi-page walk are the filter's fault
 // (a second walk at another page size misses them too) or the pagination's (it does not).
-func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request, missing []string, want int) string {
+func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request, missing []string, want int) rules.ID {
 	ps := e.c.PageSize()
 	if ps == nil || want < 0 {
-		return "FILTER-COMPLETE"
+		return rules.FilterComplete
 	}
 	other := int(*ps.Maximum)
 	if e.effectiveLimit(r) == other {
@@ -163,7 +164,7 @@ func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request,
 	}
 	w, err := e.walk(ctx, x, r.Without(ps.Name).With(ps.Name, strconv.Itoa(other)), walkOpts{maxPages: terminationBound(want), limit: other})
 	if err != nil || !w.done {
-		return "PAGE-COMPLETE"
+		return rules.PageComplete
 	}
 	got := map[string]bool{}
 	for _, id := range w.ids {
@@ -171,10 +172,10 @@ func (e *Engine) blameMissing(ctx context.Context, x *example, r client.Request,
 	}
 	for _, id := range missing {
 		if !got[id] {
-			return "FILTER-COMPLETE"
+			return rules.FilterComplete
 		}
 	}
-	return "PAGE-COMPLETE"
+	return rules.PageComplete
 }
 
 // missing lists the slice's items that surely match r but are not among ids.
@@ -331,7 +332,7 @@ func (e *Engine) sweepOne(ctx context.Context, c *corpus, r client.Request) bool
 	for _, f := range x.findings {
 		e.add(f)
 	}
-	return !e.stopped(err, "FILTER-HONOURED", "FILTER-COMPLETE")
+	return !e.stopped(err, rules.FilterHonoured, rules.FilterComplete)
 }
 
 // membership looks items of the unfiltered listing up by their own values: for a few items of
@@ -397,15 +398,15 @@ func (e *Engine) membership(ctx context.Context, c *corpus) bool {
 		for _, f := range x.findings {
 			e.add(f)
 		}
-		if e.stopped(err, "FILTER-COMPLETE") {
+		if e.stopped(err, rules.FilterComplete) {
 			return false
 		}
 		if w.rejected != nil || !w.done || w.cycled || w.stuck {
 			continue
 		}
-		e.judged("FILTER-COMPLETE")
+		e.judged(rules.FilterComplete)
 		if !slices.Contains(w.ids, id) {
-			f := Finding{Rule: "FILTER-COMPLETE", Request: r.String(), Curl: e.cl.Curl(r), Value: id,
+			f := Finding{Rule: rules.FilterComplete, Request: r.String(), Curl: e.cl.Curl(r), Value: id,
 				Message: fmt.Sprintf("expected %s=%q, returned by the unfiltered listing, in the listing filtered by its own values (%s), got %d items over %d pages without it",
 					e.c.Page.IDField, id, e.describeFields(it, r), len(w.ids), w.pages)}
 			f.Sequence = []string{e.cl.Curl(c.withPageSize(base()))}
@@ -541,11 +542,11 @@ func boundaryValues(at instant.Instant) []string {
 		add(sh, max(len(sh.Frac), 3))
 	}
 	// the classes first (a sweep that stops early still has one value of each), then more forms
+	add(minute, -1)                                // the minute that holds at, without seconds (at itself when whole)
+	add(instant.Instant{Sec: minute.Sec + 60}, -1) // the next minute, without seconds
 	add(at, -1)
 	shift(400 * time.Microsecond) // a sub-millisecond step: rounding to milliseconds shows
 	shift(-400 * time.Microsecond)
-	add(instant.Instant{Sec: minute.Sec + 60}, -1) // the next minute, without seconds
-	add(minute, -1)                                // the minute that holds at, without seconds
 	add(at, len(at.Frac)+3)
 	shift(time.Millisecond)
 	shift(-time.Millisecond)

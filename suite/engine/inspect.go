@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"regexp"
 	"strconv"
 
@@ -13,15 +14,15 @@ import (
 type sink interface{ add(Finding) }
 
 // perResponse are the rules checked on every observation, whatever workflow sent it.
-var perResponse = map[string]bool{
-	"STATUS-NO-5XX": true, "STATUS-DOCUMENTED": true, "SCHEMA-CONTENT-TYPE": true, "SCHEMA-BODY": true,
-	"RATE-HEADERS-PRESENT": true, "RATE-HEADERS-FORMAT": true, "TRANSPORT-ANSWER": true,
+var perResponse = map[rules.ID]bool{
+	rules.StatusNo5XX: true, rules.StatusDocumented: true, rules.SchemaContentType: true, rules.SchemaBody: true,
+	rules.RateHeadersPresent: true, rules.RateHeadersFormat: true, rules.TransportAnswer: true,
 }
 
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
 // finding builds a finding about an observation.
-func (e *Engine) finding(rule string, o *client.Observation, format string, args ...any) Finding {
+func (e *Engine) finding(rule rules.ID, o *client.Observation, format string, args ...any) Finding {
 	f := Finding{Rule: rule, Message: fmt.Sprintf(format, args...), Request: o.Request.String(), Curl: e.cl.Curl(o.Request), Status: o.Status}
 	if o.Err == nil {
 		f.Excerpt = o.Excerpt(300)
@@ -32,45 +33,45 @@ func (e *Engine) finding(rule string, o *client.Observation, format string, args
 // inspect applies the per-response rules to one observation and reports to s. It returns
 // whether the observation is a usable HTTP answer.
 func (e *Engine) inspect(o *client.Observation, s sink) bool {
-	e.judged("TRANSPORT-ANSWER")
+	e.judged(rules.TransportAnswer)
 	if o.Err != nil {
-		s.add(e.finding("TRANSPORT-ANSWER", o, "expected a complete HTTP answer, got %s", o.Err))
+		s.add(e.finding(rules.TransportAnswer, o, "expected a complete HTTP answer, got %s", o.Err))
 		return false
 	}
 	if o.Truncated {
-		s.add(e.finding("TRANSPORT-ANSWER", o, "expected a body under the cap, got more than %d bytes", e.cl.Config().MaxBody))
+		s.add(e.finding(rules.TransportAnswer, o, "expected a body under the cap, got more than %d bytes", e.cl.Config().MaxBody))
 		return false
 	}
 	if o.Status >= 300 && o.Status < 400 {
-		s.add(e.finding("TRANSPORT-ANSWER", o, "expected no redirect (the API has none), got %d to %q", o.Status, o.Header.Get("Location")))
+		s.add(e.finding(rules.TransportAnswer, o, "expected no redirect (the API has none), got %d to %q", o.Status, o.Header.Get("Location")))
 		return false
 	}
 	e.mu.Lock()
 	e.status[o.Status]++
 	e.mu.Unlock()
-	e.judged("STATUS-NO-5XX", "STATUS-DOCUMENTED")
+	e.judged(rules.StatusNo5XX, rules.StatusDocumented)
 	if o.Status >= 500 {
-		s.add(e.finding("STATUS-NO-5XX", o, "expected no 5xx for a request a client can send, got %d", o.Status))
+		s.add(e.finding(rules.StatusNo5XX, o, "expected no 5xx for a request a client can send, got %d", o.Status))
 	}
 	resp := e.c.Response(o.Status)
 	if resp == nil {
 		if !o.Request.Open || o.Status >= 500 {
-			s.add(e.finding("STATUS-DOCUMENTED", o, "expected one of the documented statuses %v, got %d", e.c.Statuses, o.Status))
+			s.add(e.finding(rules.StatusDocumented, o, "expected one of the documented statuses %v, got %d", e.c.Statuses, o.Status))
 		}
 		return true
 	}
 	if resp.MediaType != "" {
-		e.judged("SCHEMA-CONTENT-TYPE")
+		e.judged(rules.SchemaContentType)
 		if mt := o.MediaType(); mt != resp.MediaType {
-			s.add(e.finding("SCHEMA-CONTENT-TYPE", o, "expected Content-Type %s, got %q", resp.MediaType, o.Header.Get("Content-Type")))
+			s.add(e.finding(rules.SchemaContentType, o, "expected Content-Type %s, got %q", resp.MediaType, o.Header.Get("Content-Type")))
 		}
 	}
 	if resp.HasSchema() {
-		e.judged("SCHEMA-BODY")
+		e.judged(rules.SchemaBody)
 		if o.JSON == nil {
-			s.add(e.finding("SCHEMA-BODY", o, "expected a JSON body for %d, got invalid JSON (%v)", o.Status, o.JSONErr))
+			s.add(e.finding(rules.SchemaBody, o, "expected a JSON body for %d, got invalid JSON (%v)", o.Status, o.JSONErr))
 		} else if vs := resp.Validate(o.JSON, 3); len(vs) > 0 {
-			f := e.finding("SCHEMA-BODY", o, "expected the body to match the %d schema (%s), got: %s", o.Status, resp.Pointer, vs[0])
+			f := e.finding(rules.SchemaBody, o, "expected the body to match the %d schema (%s), got: %s", o.Status, resp.Pointer, vs[0])
 			f.Path, f.Value = vs[0].Path, valueAt(o.JSON, vs[0].Path)
 			for _, v := range vs[1:] {
 				f.Message += "; " + v.String()
@@ -108,9 +109,9 @@ func (e *Engine) inspectPage(o *client.Observation, s sink) {
 		return
 	}
 	if limit := e.effectiveLimit(r); limit > 0 {
-		e.judged("PAGE-LIMIT")
+		e.judged(rules.PageLimit)
 		if len(pg.items) > limit {
-			s.add(e.finding("PAGE-LIMIT", o, "expected at most %d items on a page, got %d", limit, len(pg.items)))
+			s.add(e.finding(rules.PageLimit, o, "expected at most %d items on a page, got %d", limit, len(pg.items)))
 		}
 	}
 	filtered := false
@@ -122,10 +123,10 @@ func (e *Engine) inspectPage(o *client.Observation, s sink) {
 	if !filtered || r.Open {
 		return
 	}
-	rule, where := "FILTER-HONOURED", "the first page"
+	rule, where := rules.FilterHonoured, "the first page"
 	if cur := e.c.Cursor(); cur != nil {
 		if _, ok := r.Get(cur.Name); ok {
-			rule, where = "PAGE-FILTERS-KEPT", "a page reached with a cursor"
+			rule, where = rules.PageFiltersKept, "a page reached with a cursor"
 		}
 	}
 	e.judged(rule)
@@ -147,34 +148,34 @@ func (e *Engine) inspectRateHeaders(o *client.Observation, s sink) {
 		return
 	}
 	lim, rem := o.Header.Values(rl.Limit), o.Header.Values(rl.Remaining)
-	e.judged("RATE-HEADERS-PRESENT")
+	e.judged(rules.RateHeadersPresent)
 	if len(lim) > 0 || len(rem) > 0 {
-		e.judged("RATE-HEADERS-FORMAT")
+		e.judged(rules.RateHeadersFormat)
 	}
 	if len(lim) == 0 || len(rem) == 0 {
-		s.add(e.finding("RATE-HEADERS-PRESENT", o, "expected both %s and %s on %d, got %s=%q %s=%q",
+		s.add(e.finding(rules.RateHeadersPresent, o, "expected both %s and %s on %d, got %s=%q %s=%q",
 			rl.Limit, rl.Remaining, o.Status, rl.Limit, lim, rl.Remaining, rem))
 	}
 	if len(lim) > 1 || len(rem) > 1 {
-		s.add(e.finding("RATE-HEADERS-FORMAT", o, "expected one value per rate-limit header, got %s=%q %s=%q", rl.Limit, lim, rl.Remaining, rem))
+		s.add(e.finding(rules.RateHeadersFormat, o, "expected one value per rate-limit header, got %s=%q %s=%q", rl.Limit, lim, rl.Remaining, rem))
 		return
 	}
 	if len(lim) == 0 || len(rem) == 0 {
 		for name, v := range map[string][]string{rl.Limit: lim, rl.Remaining: rem} {
 			if len(v) == 1 && !digits.MatchString(v[0]) {
-				s.add(e.finding("RATE-HEADERS-FORMAT", o, "expected %s to be decimal digits, got %q", name, v[0]))
+				s.add(e.finding(rules.RateHeadersFormat, o, "expected %s to be decimal digits, got %q", name, v[0]))
 			}
 		}
 		return
 	}
 	if !digits.MatchString(lim[0]) || !digits.MatchString(rem[0]) {
-		s.add(e.finding("RATE-HEADERS-FORMAT", o, "expected decimal digits, got %s=%q %s=%q", rl.Limit, lim[0], rl.Remaining, rem[0]))
+		s.add(e.finding(rules.RateHeadersFormat, o, "expected decimal digits, got %s=%q %s=%q", rl.Limit, lim[0], rl.Remaining, rem[0]))
 		return
 	}
 	l, err1 := strconv.ParseUint(lim[0], 10, 64)
 	r, err2 := strconv.ParseUint(rem[0], 10, 64)
 	if err1 == nil && err2 == nil && r > l {
-		s.add(e.finding("RATE-HEADERS-FORMAT", o, "expected %s <= %s, got %d > %d", rl.Remaining, rl.Limit, r, l))
+		s.add(e.finding(rules.RateHeadersFormat, o, "expected %s <= %s, got %d > %d", rl.Remaining, rl.Limit, r, l))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 // walks at a small page size keep their filters; a few pages at each small page size hold no
 // duplicate; cursors the server never issued are refused.
 func paginationWorkflow(ctx context.Context, e *Engine) {
-	ids := []string{"PAGE-LIMIT", "PAGE-TERMINATES", "PAGE-NO-DUPLICATES", "PAGE-COMPLETE", "PAGE-FILTERS-KEPT", "PAGE-FOREIGN-CURSOR"}
+	ids := []rules.ID{rules.PageLimit, rules.PageTerminates, rules.PageNoDuplicates, rules.PageComplete, rules.PageFiltersKept, rules.PageForeignCursor}
 	c := e.getCorpus(ctx)
 	if e.stopped(c.err, ids...) {
 		return
@@ -30,8 +31,8 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 		return
 	}
 	if !c.complete {
-		e.note("PAGE-COMPLETE", c.why)
-		e.note("PAGE-FILTERS-KEPT", c.why)
+		e.note(rules.PageComplete, c.why)
+		e.note(rules.PageFiltersKept, c.why)
 	}
 	n := len(c.ids)
 	// the slice at the default page size (no limit parameter), then at a small odd one
@@ -45,14 +46,16 @@ func paginationWorkflow(ctx context.Context, e *Engine) {
 	}
 	var plans []func(context.Context) bool
 	for _, r := range walks {
-		plans = append(plans, func(ctx context.Context) bool { return e.compareWalk(client.WithTag(ctx, "PAGE-COMPLETE"), c, r) })
+		plans = append(plans, func(ctx context.Context) bool { return e.compareWalk(client.WithTag(ctx, rules.PageComplete), c, r) })
 	}
 	plans = append(plans,
-		func(ctx context.Context) bool { return e.filtersKept(client.WithTag(ctx, "PAGE-FILTERS-KEPT"), c) },
-		func(ctx context.Context) bool { return e.limitSweep(client.WithTag(ctx, "PAGE-NO-DUPLICATES"), c) },
-		func(ctx context.Context) bool { return e.mutatedCursors(client.WithTag(ctx, "PAGE-FOREIGN-CURSOR"), c) },
+		func(ctx context.Context) bool { return e.filtersKept(client.WithTag(ctx, rules.PageFiltersKept), c) },
+		func(ctx context.Context) bool { return e.limitSweep(client.WithTag(ctx, rules.PageNoDuplicates), c) },
 		func(ctx context.Context) bool {
-			return !e.stopped(e.property(ctx, "PAGE-FOREIGN-CURSOR", e.foreignCursor()), "PAGE-FOREIGN-CURSOR")
+			return e.mutatedCursors(client.WithTag(ctx, rules.PageForeignCursor), c)
+		},
+		func(ctx context.Context) bool {
+			return !e.stopped(e.property(ctx, rules.PageForeignCursor, e.foreignCursor()), rules.PageForeignCursor)
 		})
 	e.parallel(ctx, plans...)
 }
@@ -79,18 +82,18 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 		bound = shortWalkPages
 	}
 	w, err := e.walk(ctx, e, r, walkOpts{maxPages: bound, limit: limit})
-	if e.stopped(err, "PAGE-COMPLETE", "PAGE-TERMINATES") {
+	if e.stopped(err, rules.PageComplete, rules.PageTerminates) {
 		return false
 	}
 	if w.rejected != nil || w.cycled || w.stuck || !full {
 		return true
 	}
 	if !w.done {
-		e.add(Finding{Rule: "PAGE-TERMINATES", Request: r.String(), Curl: e.cl.Curl(r),
+		e.add(Finding{Rule: rules.PageTerminates, Request: r.String(), Curl: e.cl.Curl(r),
 			Message: fmt.Sprintf("expected a null nextCursor within %d pages (the slice %s holds %d items), got a cursor on every page", w.pages, c.filters.String(), len(c.ids))})
 		return true
 	}
-	e.judged("PAGE-COMPLETE")
+	e.judged(rules.PageComplete)
 	got := map[string]bool{}
 	for _, id := range w.ids {
 		got[id] = true
@@ -107,7 +110,7 @@ func (e *Engine) compareWalk(ctx context.Context, c *corpus, r client.Request) b
 		}
 	}
 	if len(missing) > 0 || len(extra) > 0 {
-		e.add(Finding{Rule: "PAGE-COMPLETE", Request: r.String(), Curl: e.cl.Curl(r),
+		e.add(Finding{Rule: rules.PageComplete, Request: r.String(), Curl: e.cl.Curl(r),
 			Message: fmt.Sprintf("expected the same %d items as the walk of the slice %s at the largest page size, got %d over %d pages: missing %s, extra %s",
 				len(c.ids), c.filters.String(), len(got), w.pages, describeIDs(missing, 5), describeIDs(extra, 5))})
 	}
@@ -134,7 +137,7 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 		}
 		r := base(client.Param{Name: ps.Name, Value: strconv.Itoa(l)})
 		w, err := e.walk(ctx, e, r, walkOpts{maxPages: sweepPages, limit: l})
-		if e.stopped(err, "PAGE-NO-DUPLICATES", "PAGE-TERMINATES", "PAGE-LIMIT") {
+		if e.stopped(err, rules.PageNoDuplicates, rules.PageTerminates, rules.PageLimit) {
 			return false
 		}
 		if w.rejected != nil || w.cycled || w.pages < 2 || sweepPages*l > int(*ps.Maximum) {
@@ -143,7 +146,7 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 		// the same items must open the listing whether they come a few per page or on one page
 		one := base(client.Param{Name: ps.Name, Value: strconv.Itoa(sweepPages * l)})
 		o, ok, err := e.send(ctx, e, one)
-		if e.stopped(err, "PAGE-COMPLETE") {
+		if e.stopped(err, rules.PageComplete) {
 			return false
 		}
 		if !ok || o.Status != e.c.SuccessStatus() {
@@ -158,7 +161,7 @@ func (e *Engine) limitSweep(ctx context.Context, c *corpus) bool {
 		slices.Sort(a)
 		slices.Sort(b)
 		if !slices.Equal(a, b) {
-			f := e.finding("PAGE-COMPLETE", o, "expected the first %d items of a walk at %s=%d to be the first %d items on one page at %s=%d, got %s against %s",
+			f := e.finding(rules.PageComplete, o, "expected the first %d items of a walk at %s=%d to be the first %d items on one page at %s=%d, got %s against %s",
 				n, ps.Name, l, n, ps.Name, sweepPages*l, describeIDs(w.ids[:n], 5), describeIDs(p.ids[:n], 5))
 			f.Sequence = []string{e.cl.Curl(r)}
 			e.add(f)
@@ -178,7 +181,7 @@ func (e *Engine) mutatedCursors(ctx context.Context, c *corpus) bool {
 	for _, v := range cursorMutations(c.cursor) {
 		r := c.withPageSize(base(client.Param{Name: cur.Name, Value: v}))
 		r.Open = true
-		if _, _, err := e.send(ctx, e, r); e.stopped(err, "PAGE-FOREIGN-CURSOR") {
+		if _, _, err := e.send(ctx, e, r); e.stopped(err, rules.PageForeignCursor) {
 			return false
 		}
 	}
@@ -331,15 +334,15 @@ func (e *Engine) foreignCursor() func(context.Context, *rapid.T, *example) error
 		if err != nil || !ok {
 			return err
 		}
-		e.judged("PAGE-FOREIGN-CURSOR")
+		e.judged(rules.PageForeignCursor)
 		switch {
 		case o.Status >= 400 && o.Status < 500:
 		case o.Status == e.c.SuccessStatus():
 			if p := e.readPage(o); p.shapeErr == "" && len(p.items) > 0 {
-				x.add(e.finding("PAGE-FOREIGN-CURSOR", o, "expected a 4xx (or an empty page) for a cursor the server never issued, got %d with %d items", o.Status, len(p.items)))
+				x.add(e.finding(rules.PageForeignCursor, o, "expected a 4xx (or an empty page) for a cursor the server never issued, got %d with %d items", o.Status, len(p.items)))
 			}
 		default:
-			x.add(e.finding("PAGE-FOREIGN-CURSOR", o, "expected a 4xx for a cursor the server never issued, got %d", o.Status))
+			x.add(e.finding(rules.PageForeignCursor, o, "expected a 4xx for a cursor the server never issued, got %d", o.Status))
 		}
 		return nil
 	}

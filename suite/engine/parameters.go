@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/introw/conform/suite/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,16 +19,16 @@ import (
 // parametersWorkflow: limit bounds, the default limit, valid and invalid values of every
 // parameter, the date pattern, and filters that match nothing.
 func parametersWorkflow(ctx context.Context, e *Engine) {
-	prop := func(id string, p func(context.Context, *rapid.T, *example) error) func(context.Context) bool {
+	prop := func(id rules.ID, p func(context.Context, *rapid.T, *example) error) func(context.Context) bool {
 		return func(ctx context.Context) bool { return !e.stopped(e.property(ctx, id, p), id) }
 	}
 	e.parallel(ctx,
 		func(ctx context.Context) bool { return e.limitBounds(ctx) && e.defaultLimit(ctx) },
 		e.edges,
 		func(ctx context.Context) bool { return e.equalBounds(ctx) && e.emptyMatch(ctx) },
-		prop("PARAM-VALID-200", e.validCombination(ctx)),
-		prop("PARAM-INVALID-422", e.invalidValue(ctx)),
-		prop("PARAM-DATE-PATTERN", e.datePattern()),
+		prop(rules.ParamValid200, e.validCombination(ctx)),
+		prop(rules.ParamInvalid422, e.invalidValue(ctx)),
+		prop(rules.ParamDatePattern, e.datePattern()),
 	)
 }
 
@@ -47,7 +48,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 	var validDates []probe // valid date edges, paired below: a window of two valid bounds must get 200 too
 	for _, p := range e.c.Params {
 		var values []string
-		rule := "PARAM-VALID-200"
+		rule := rules.ParamValid200
 		switch {
 		case len(p.Enum) > 0:
 			values = append(values, p.Enum...)
@@ -58,7 +59,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 				}
 			}
 		case p.IsDate && p.Pattern != nil:
-			rule = "PARAM-DATE-PATTERN"
+			rule = rules.ParamDatePattern
 			for i, v := range generators.DateEdges() {
 				// one probe per class of date: each edge on one date parameter, in turn
 				if e.depth.everyDate || i%dates == dateNo {
@@ -84,7 +85,11 @@ func (e *Engine) edges(ctx context.Context) bool {
 		}
 	}
 	probes = append(probes, e.pairDates(validDates)...)
-	return e.each(ctx, len(probes), func(ctx context.Context, i int) bool {
+	probes, groups := e.groupValid(probes)
+	return e.each(ctx, len(probes)+len(groups), func(ctx context.Context, i int) bool {
+		if i >= len(probes) {
+			return e.validGroup(ctx, groups[i-len(probes)])
+		}
 		p, v, rule := probes[i].p, probes[i].v, probes[i].rule
 		want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
 		valid := p.Valid(v)
@@ -92,8 +97,8 @@ func (e *Engine) edges(ctx context.Context) bool {
 			want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
 		}
 		id := rule
-		if !valid && rule == "PARAM-VALID-200" {
-			id = "PARAM-INVALID-422"
+		if !valid && rule == rules.ParamValid200 {
+			id = rules.ParamInvalid422
 		}
 		r := base(client.Param{Name: p.Name, Value: v})
 		if w := probes[i].with; w != nil {
@@ -109,20 +114,114 @@ func (e *Engine) edges(ctx context.Context) bool {
 		}
 		if ok && o.Status != want {
 			e.add(e.finding(id, o, "expected %d for %s, got %d", want, why, o.Status))
-			if !valid && id != "PARAM-INVALID-422" {
-				e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", want, why, o.Status))
+			if !valid && id != rules.ParamInvalid422 {
+				e.add(e.finding(rules.ParamInvalid422, o, "expected %d for %s, got %d", want, why, o.Status))
 			}
 		}
 		return true
 	})
 }
 
+// groupValid takes the valid values out of the edge probes and sends them together: value k of
+// every parameter in one request (valid values together must get 200 as well as alone), so the
+// valid edges of all parameters cost as many requests as the longest list of them. What is left
+// (the invalid values) goes one value a request.
+func (e *Engine) groupValid(probes []edgeProbe) (rest []edgeProbe, groups [][]edgeProbe) {
+	lists := map[string][]edgeProbe{} // by the parameter (a date pair by its lower bound's)
+	var order []string
+	for _, pr := range probes {
+		if !pr.p.Valid(pr.v) {
+			rest = append(rest, pr)
+			continue
+		}
+		if _, seen := lists[pr.p.Name]; !seen {
+			order = append(order, pr.p.Name)
+		}
+		lists[pr.p.Name] = append(lists[pr.p.Name], pr)
+	}
+	for k := 0; ; k++ {
+		var g []edgeProbe
+		taken := map[string]bool{}
+		for _, name := range order {
+			if k >= len(lists[name]) {
+				continue
+			}
+			pr := lists[name][k]
+			if taken[pr.p.Name] || pr.with != nil && taken[pr.with.Name] {
+				continue
+			}
+			taken[pr.p.Name] = true
+			if pr.with != nil {
+				taken[pr.with.Name] = true
+			}
+			g = append(g, pr)
+		}
+		if len(g) == 0 {
+			return rest, groups
+		}
+		groups = append(groups, g)
+	}
+}
+
+// validGroup sends valid values of several parameters together and expects 200. When the answer
+// is not 200, each value (or date pair) is sent alone, so the finding names the value at fault;
+// if every one alone gets 200, the combination is the finding.
+func (e *Engine) validGroup(ctx context.Context, g []edgeProbe) bool {
+	params := func(pr edgeProbe) []client.Param {
+		ps := []client.Param{{Name: pr.p.Name, Value: pr.v}}
+		if pr.with != nil {
+			ps = append(ps, *pr.with)
+		}
+		return ps
+	}
+	var all []client.Param
+	id := rules.ParamValid200
+	for _, pr := range g {
+		all = append(all, params(pr)...)
+		if pr.rule == rules.ParamDatePattern {
+			id = rules.ParamDatePattern
+		}
+	}
+	o, ok, err := e.send(client.WithTag(ctx, id), e, base(all...))
+	if e.stopped(err, id) {
+		return false
+	}
+	if !ok {
+		return true
+	}
+	e.judged(id)
+	if o.Status == e.c.SuccessStatus() {
+		for _, pr := range g {
+			e.judged(pr.rule)
+		}
+		return true
+	}
+	alone := 0
+	for _, pr := range g {
+		r := base(params(pr)...)
+		why := "valid values (" + r.String() + ") within their schemas"
+		got, err := e.expectStatus(client.WithTag(ctx, pr.rule), e, pr.rule, r, e.c.SuccessStatus(), why)
+		if e.stopped(err, pr.rule) {
+			return false
+		}
+		if got != nil && got.Status != e.c.SuccessStatus() {
+			alone++
+		}
+	}
+	if alone == 0 {
+		e.add(e.finding(id, o, "expected %d for valid values sent together (%s), each of which gets %d alone; got %d",
+			e.c.SuccessStatus(), base(all...).String(), e.c.SuccessStatus(), o.Status))
+	}
+	return true
+}
+
 // edgeProbe is one request of the edge sweep: a value of one parameter, and sometimes a second
 // valid value sent along.
 type edgeProbe struct {
-	p       *contract.Param
-	v, rule string
-	with    *client.Param // a second valid value (valid date edges go two at a time)
+	p    *contract.Param
+	v    string
+	rule rules.ID
+	with *client.Param // a second valid value (valid date edges go two at a time)
 }
 
 // pairDates sends valid date edges two at a time, one on each bound of the period window (the
@@ -172,7 +271,7 @@ func (e *Engine) equalBounds(ctx context.Context) bool {
 			continue
 		}
 		r := base(client.Param{Name: from.Name, Value: v}, client.Param{Name: to.Name, Value: v})
-		if _, err := e.expectStatus(client.WithTag(ctx, "PARAM-VALID-200"), e, "PARAM-VALID-200", r, e.c.SuccessStatus(), "equal period bounds"); e.stopped(err, "PARAM-VALID-200") {
+		if _, err := e.expectStatus(client.WithTag(ctx, rules.ParamValid200), e, rules.ParamValid200, r, e.c.SuccessStatus(), "equal period bounds"); e.stopped(err, rules.ParamValid200) {
 			return false
 		}
 	}
@@ -180,7 +279,7 @@ func (e *Engine) equalBounds(ctx context.Context) bool {
 }
 
 // expectStatus sends r and reports rule when the status is not want.
-func (e *Engine) expectStatus(ctx context.Context, s sink, rule string, r client.Request, want int, why string) (*client.Observation, error) {
+func (e *Engine) expectStatus(ctx context.Context, s sink, rule rules.ID, r client.Request, want int, why string) (*client.Observation, error) {
 	o, ok, err := e.send(ctx, s, r)
 	if err != nil {
 		return nil, err
@@ -195,10 +294,10 @@ func (e *Engine) expectStatus(ctx context.Context, s sink, rule string, r client
 }
 
 func (e *Engine) limitBounds(ctx context.Context) bool {
-	ctx = client.WithTag(ctx, "PARAM-LIMIT-BOUNDS")
+	ctx = client.WithTag(ctx, rules.ParamLimitBounds)
 	ps := e.c.PageSize()
 	if ps == nil {
-		e.skip("PARAM-LIMIT-BOUNDS", "the spec has no page-size parameter")
+		e.skip(rules.ParamLimitBounds, "the spec has no page-size parameter")
 		return true
 	}
 	lo, hi := int(*ps.Minimum), int(*ps.Maximum)
@@ -212,15 +311,15 @@ func (e *Engine) limitBounds(ctx context.Context) bool {
 		{lo - 1, e.c.ValidationStatus(), "limit one below its minimum"},
 		{hi + 1, e.c.ValidationStatus(), "limit one above its maximum"},
 	} {
-		o, err := e.expectStatus(ctx, e, "PARAM-LIMIT-BOUNDS", base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
-		if e.stopped(err, "PARAM-LIMIT-BOUNDS") {
+		o, err := e.expectStatus(ctx, e, rules.ParamLimitBounds, base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
+		if e.stopped(err, rules.ParamLimitBounds) {
 			return false
 		}
 		if c.want == e.c.ValidationStatus() && o != nil && o.Err == nil {
 			// the edge sweep leaves the bounds' neighbours to this plan: they are invalid values too
-			e.judged("PARAM-INVALID-422")
+			e.judged(rules.ParamInvalid422)
 			if o.Status != c.want {
-				e.add(e.finding("PARAM-INVALID-422", o, "expected %d for %s, got %d", c.want, c.why, o.Status))
+				e.add(e.finding(rules.ParamInvalid422, o, "expected %d for %s, got %d", c.want, c.why, o.Status))
 			}
 		}
 	}
@@ -229,22 +328,22 @@ func (e *Engine) limitBounds(ctx context.Context) bool {
 
 // defaultLimit: omitting limit equals limit=default (same first page).
 func (e *Engine) defaultLimit(ctx context.Context) bool {
-	ctx = client.WithTag(ctx, "PARAM-DEFAULT-LIMIT")
+	ctx = client.WithTag(ctx, rules.ParamDefaultLimit)
 	ps := e.c.PageSize()
 	def, ok := 0, false
 	if ps != nil {
 		def, ok = ps.DefaultInt()
 	}
 	if !ok {
-		e.skip("PARAM-DEFAULT-LIMIT", "the page-size parameter has no default in the spec")
+		e.skip(rules.ParamDefaultLimit, "the page-size parameter has no default in the spec")
 		return true
 	}
 	without, ok1, err := e.send(ctx, e, base())
-	if e.stopped(err, "PARAM-DEFAULT-LIMIT") {
+	if e.stopped(err, rules.ParamDefaultLimit) {
 		return false
 	}
 	with, ok2, err := e.send(ctx, e, base(client.Param{Name: ps.Name, Value: strconv.Itoa(def)}))
-	if e.stopped(err, "PARAM-DEFAULT-LIMIT") {
+	if e.stopped(err, rules.ParamDefaultLimit) {
 		return false
 	}
 	if !ok1 || !ok2 || without.Status != e.c.SuccessStatus() || with.Status != e.c.SuccessStatus() {
@@ -254,12 +353,12 @@ func (e *Engine) defaultLimit(ctx context.Context) bool {
 	if a.shapeErr != "" || b.shapeErr != "" {
 		return true
 	}
-	e.judged("PARAM-DEFAULT-LIMIT")
+	e.judged(rules.ParamDefaultLimit)
 	sa, sb := slices.Clone(a.ids), slices.Clone(b.ids)
 	slices.Sort(sa)
 	slices.Sort(sb)
 	if !slices.Equal(sa, sb) || a.hasNext != b.hasNext {
-		f := e.finding("PARAM-DEFAULT-LIMIT", without, "expected the same first page as %s=%d (%d items, next cursor %v), got %d items (next cursor %v)",
+		f := e.finding(rules.ParamDefaultLimit, without, "expected the same first page as %s=%d (%d items, next cursor %v), got %d items (next cursor %v)",
 			ps.Name, def, len(b.ids), b.hasNext, len(a.ids), a.hasNext)
 		f.Sequence = []string{e.cl.Curl(with.Request), e.cl.Curl(without.Request)}
 		e.add(f)
@@ -283,7 +382,7 @@ func (e *Engine) validCombination(ctx context.Context) func(context.Context, *ra
 	pool := e.getCorpus(ctx).pool
 	return func(ctx context.Context, t *rapid.T, x *example) error {
 		r := e.validRequest(t, pool)
-		_, err := e.expectStatus(ctx, x, "PARAM-VALID-200", r, e.c.SuccessStatus(), "valid parameter values")
+		_, err := e.expectStatus(ctx, x, rules.ParamValid200, r, e.c.SuccessStatus(), "valid parameter values")
 		return err
 	}
 }
@@ -303,7 +402,7 @@ func (e *Engine) invalidValue(ctx context.Context) func(context.Context, *rapid.
 		bad := rapid.SampledFrom(candidates).Draw(t, "parameter")
 		r := e.validRequest(t, pool).Without(bad.Name)
 		r = r.With(bad.Name, generators.Invalid(bad).Draw(t, "invalid "+bad.Name))
-		_, err := e.expectStatus(ctx, x, "PARAM-INVALID-422", r, e.c.ValidationStatus(), bad.Name+" outside its schema")
+		_, err := e.expectStatus(ctx, x, rules.ParamInvalid422, r, e.c.ValidationStatus(), bad.Name+" outside its schema")
 		return err
 	}
 }
@@ -325,7 +424,7 @@ func (e *Engine) datePattern() func(context.Context, *rapid.T, *example) error {
 		if p.Valid(v) {
 			want, why = e.c.SuccessStatus(), p.Name+" matching the spec's pattern"
 		}
-		_, err := e.expectStatus(ctx, x, "PARAM-DATE-PATTERN", base(client.Param{Name: p.Name, Value: v}), want, why)
+		_, err := e.expectStatus(ctx, x, rules.ParamDatePattern, base(client.Param{Name: p.Name, Value: v}), want, why)
 		return err
 	}
 }
@@ -335,7 +434,7 @@ func (e *Engine) datePattern() func(context.Context, *rapid.T, *example) error {
 // refinements of the slice that no item of it matches (an unknown value, a stage it lacks, a
 // bound past its instants).
 func (e *Engine) emptyMatch(ctx context.Context) bool {
-	const id = "PARAM-EMPTY-MATCH"
+	const id = rules.ParamEmptyMatch
 	c := e.getCorpus(ctx)
 	ctx = client.WithTag(ctx, id)
 	if c.err != nil {
@@ -405,14 +504,14 @@ func (e *Engine) emptyMatch(ctx context.Context) bool {
 
 // checkEmpty reports PARAM-EMPTY-MATCH unless o is 200 with no items and a null cursor.
 func (e *Engine) checkEmpty(s sink, o *client.Observation) {
-	e.judged("PARAM-EMPTY-MATCH")
+	e.judged(rules.ParamEmptyMatch)
 	if o.Status != e.c.SuccessStatus() {
-		s.add(e.finding("PARAM-EMPTY-MATCH", o, "expected %d with an empty page for a filter that matches nothing, got %d", e.c.SuccessStatus(), o.Status))
+		s.add(e.finding(rules.ParamEmptyMatch, o, "expected %d with an empty page for a filter that matches nothing, got %d", e.c.SuccessStatus(), o.Status))
 		return
 	}
 	p := e.readPage(o)
 	if p.shapeErr == "" && (len(p.items) > 0 || p.hasNext) {
-		s.add(e.finding("PARAM-EMPTY-MATCH", o, "expected no items and a null %s for a filter that matches nothing, got %d items and cursor %v",
+		s.add(e.finding(rules.ParamEmptyMatch, o, "expected no items and a null %s for a filter that matches nothing, got %d items and cursor %v",
 			e.c.Page.CursorField, len(p.items), p.hasNext))
 	}
 }

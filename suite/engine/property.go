@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"strconv"
 	"sync"
 
@@ -50,12 +51,12 @@ const shrinkAllowance = 150
 // property runs prop as a rapid property. Each run reports to its own example; a run with
 // findings fails, rapid shrinks it, and the findings of the minimal failing run (rapid runs it
 // last) are recorded as the rule's evidence. It returns why it had to stop early, if it did.
-func (e *Engine) property(ctx context.Context, name string, prop func(ctx context.Context, t *rapid.T, x *example) error) error {
+func (e *Engine) property(ctx context.Context, name rules.ID, prop func(ctx context.Context, t *rapid.T, x *example) error) error {
 	var last *example
 	var stopped error
-	tb := &quietTB{name: name}
+	tb := &quietTB{name: string(name)}
 	shrinkStart := 0
-	sentAs := func() int { return e.cl.Counts()[name] } // requests sent under this property's tag
+	sentAs := func() int { return e.cl.Counts()[string(name)] } // requests sent under this property's tag
 	ctx = client.WithTag(ctx, name)
 	rapid.Check(tb, func(t *rapid.T) {
 		if last != nil && sentAs()-shrinkStart > shrinkAllowance {

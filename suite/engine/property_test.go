@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"net/url"
 	"testing"
 
@@ -30,18 +31,18 @@ var _ = ginkgo.It("reports a property failure with the input rapid shrank it to,
 	ConfigureRapid(7, 100)
 	e := New(Config{Contract: c, Client: cl, Seed: 7})
 	first := -1
-	stop := e.property(context.Background(), "PARAM-INVALID-422", func(_ context.Context, t *rapid.T, x *example) error {
+	stop := e.property(context.Background(), rules.ParamInvalid422, func(_ context.Context, t *rapid.T, x *example) error {
 		n := rapid.IntRange(0, 1000).Draw(t, "limit")
 		if n > 10 {
 			if first < 0 {
 				first = n
 			}
-			x.add(Finding{Rule: "PARAM-INVALID-422", Message: fmt.Sprintf("limit=%d", n)})
+			x.add(Finding{Rule: rules.ParamInvalid422, Message: fmt.Sprintf("limit=%d", n)})
 		}
 		return nil
 	})
 	Expect(stop).NotTo(HaveOccurred())
-	res := e.Result("PARAM-INVALID-422")
+	res := e.Result(rules.ParamInvalid422)
 	Expect(res.Findings).To(HaveLen(1))
 	Expect(res.Findings[0].Message).To(Equal("limit=11"), "first found: %d", first)
 	Expect(res.Findings[0].Minimal).To(BeTrue())

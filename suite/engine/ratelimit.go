@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"net/http"
 	"time"
 
@@ -23,8 +24,9 @@ const maxWindowRestarts = 3
 // counted, and the rate-limit key gets 429 once remaining reached 0 and not before.
 func rateLimitWorkflow(ctx context.Context, e *Engine) {
 	shapes := e.shapes(ctx)
+	ctx = fresh(ctx) // every probe is sent: the server must count each
 	if e.c.RateLimit.Limit == "" {
-		for _, id := range []string{"RATE-HEADERS-PRESENT", "RATE-HEADERS-FORMAT", "RATE-DECREASING"} {
+		for _, id := range []rules.ID{rules.RateHeadersPresent, rules.RateHeadersFormat, rules.RateDecreasing} {
 			e.skip(id, "the spec documents no rate-limit headers")
 		}
 	} else if !e.decreasing(ctx, shapes) {
@@ -34,7 +36,7 @@ func rateLimitWorkflow(ctx context.Context, e *Engine) {
 }
 
 // notChecked reports a rule that ran but could not reach a verdict (the run is incomplete).
-func (e *Engine) notChecked(id, reason string) {
+func (e *Engine) notChecked(id rules.ID, reason string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.results[id]
@@ -132,7 +134,7 @@ func (m *rateModel) newWindow() { m.steps = m.steps[len(m.steps)-1:] }
 
 // countFinding reports a step that breaks the count to RATE-DECREASING.
 func (e *Engine) countFinding(step rateStep, o *client.Observation, m *rateModel, prev uint64, sent int) {
-	const id = "RATE-DECREASING"
+	const id = rules.RateDecreasing
 	rl := e.c.RateLimit
 	r, _ := e.remaining(o)
 	var f Finding
@@ -157,7 +159,7 @@ func (e *Engine) countFinding(step rateStep, o *client.Observation, m *rateModel
 // another: every 200 lowers remaining by one, a counted 422 by one more at most. A new window adds
 // one request (at most maxWindowRestarts of them). It reports whether the area may go on.
 func (e *Engine) decreasing(ctx context.Context, shapes []shape) bool {
-	const id = "RATE-DECREASING"
+	const id = rules.RateDecreasing
 	ctx = client.WithTag(ctx, id)
 	var m rateModel
 	var cur cursorSource
@@ -204,7 +206,7 @@ func (e *Engine) decreasing(ctx context.Context, shapes []shape) bool {
 // renewing mid-way (remaining rises) starts the count again, a few times at most. Readings that
 // break the count are RATE-DECREASING's findings.
 func (e *Engine) exhaust(ctx context.Context, shapes []shape) {
-	const id = "RATE-429-ON-EXHAUSTION"
+	const id = rules.Rate429OnExhaustion
 	ctx = client.WithTag(ctx, id)
 	if !e.cl.HasKey(client.KeyRateLimit) {
 		e.skip(id, "CONFORM_RATE_LIMIT_KEY is not set")

@@ -44,8 +44,8 @@ func (w *headerRewriter) Write(b []byte) (int, error) {
 // edit applied to the n-th answer's headers, and returns RATE-DECREASING's verdict.
 func rateAreaVerdict(edit func(n int64, h http.Header)) Result {
 	e := rateArea("", false, edit)
-	Expect(e.Result("RATE-429-ON-EXHAUSTION").Status).To(Equal(Skip)) // no rate-limit key given
-	return e.Result("RATE-DECREASING")
+	Expect(e.Result(rules.Rate429OnExhaustion).Status).To(Equal(Skip)) // no rate-limit key given
+	return e.Result(rules.RateDecreasing)
 }
 
 // rateArea runs the rate-limit area against a fixture variant ("" the reference) with edit
@@ -115,23 +115,23 @@ var _ = ginkgo.Describe("the rate-limit model over request shapes", func() {
 	ginkgo.It("passes the reference server and servers that leave 422, 401 and 403 uncounted or count them", func() {
 		for _, v := range []string{"", "benign-422-uncounted", "benign-auth-errors-counted"} {
 			e := rateArea(v, true, none)
-			for _, id := range []string{"RATE-DECREASING", "RATE-429-ON-EXHAUSTION"} {
+			for _, id := range []rules.ID{rules.RateDecreasing, rules.Rate429OnExhaustion} {
 				Expect(e.Result(id).Status).To(Equal(Pass), "%s %s: %v", v, id, e.Result(id).Findings)
 			}
 		}
 	})
 
 	ginkgo.DescribeTable("fails a counter that is not one per request of the key",
-		func(variant, id string) {
+		func(variant string, id rules.ID) {
 			res := rateArea(variant, true, none).Result(id)
 			Expect(res.Status).To(Equal(Fail))
 			Expect(res.Findings[0].Sequence).NotTo(BeEmpty(), "the requests that led to it")
 		},
-		ginkgo.Entry("a counter per key and URL", "rate-counter-per-url", "RATE-DECREASING"),
-		ginkgo.Entry("a cursor request charged twice", "rate-cursor-charged-twice", "RATE-DECREASING"),
-		ginkgo.Entry("filtered 200s not counted", "rate-period-filters-uncounted", "RATE-DECREASING"),
-		ginkgo.Entry("a 429 where a 200 said 1 remains", "rate-refused-with-one-left", "RATE-429-ON-EXHAUSTION"),
-		ginkgo.Entry("a 200 after a 0", "rate-never-limited", "RATE-429-ON-EXHAUSTION"),
+		ginkgo.Entry("a counter per key and URL", "rate-counter-per-url", rules.RateDecreasing),
+		ginkgo.Entry("a cursor request charged twice", "rate-cursor-charged-twice", rules.RateDecreasing),
+		ginkgo.Entry("filtered 200s not counted", "rate-period-filters-uncounted", rules.RateDecreasing),
+		ginkgo.Entry("a 429 where a 200 said 1 remains", "rate-refused-with-one-left", rules.Rate429OnExhaustion),
+		ginkgo.Entry("a 200 after a 0", "rate-never-limited", rules.Rate429OnExhaustion),
 	)
 
 	ginkgo.It("does not judge two equal readings with a 422 between them: a window may have renewed", func() {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/introw/conform/suite/rules"
 
 	"github.com/introw/conform/suite/client"
 )
@@ -11,7 +12,7 @@ import (
 // answer the contract leaves open: empty, unknown and repeated parameters.
 func schemaWorkflow(ctx context.Context, e *Engine) {
 	e.getCorpus(ctx)
-	ctx = client.WithTag(ctx, "SCHEMA-BODY")
+	ctx = client.WithTag(ctx, rules.SchemaBody)
 	// the 401 and 422 envelopes are judged on the answers of the auth and parameters workflows
 	// (SCHEMA-BODY judges every answer); these are the shapes no other workflow sends
 	probes := []client.Request{
@@ -26,7 +27,7 @@ func schemaWorkflow(ctx context.Context, e *Engine) {
 	for _, r := range probes {
 		r.Open = true
 		if _, _, err := e.send(ctx, e, r); err != nil {
-			e.stopped(err, "SCHEMA-BODY", "SCHEMA-CONTENT-TYPE", "STATUS-DOCUMENTED")
+			e.stopped(err, rules.SchemaBody, rules.SchemaContentType, rules.StatusDocumented)
 			return
 		}
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"strconv"
 
 	"github.com/introw/conform/suite/client"
@@ -55,17 +56,17 @@ func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts wa
 	}
 	full, emptyRun := 0, 0
 	for full < opts.maxPages {
-		o, err := e.cl.Do(ctx, req, true)
+		o, ok, err := e.send(ctx, s, req)
 		if err != nil {
 			return w, err
 		}
 		steps = append(steps, e.cl.Curl(req))
-		if !e.inspect(o, s) || o.Status != e.c.SuccessStatus() {
+		if !ok || o.Status != e.c.SuccessStatus() {
 			w.rejected = o
 			if w.pages > 0 && o.Err == nil {
 				// the server handed out this cursor as "more results": it must lead to them
-				e.judged("PAGE-COMPLETE")
-				s.add(withSteps(e.finding("PAGE-COMPLETE", o, "expected the next page for the nextCursor page %d returned (null means no more results), got %d", w.pages, o.Status)))
+				e.judged(rules.PageComplete)
+				s.add(withSteps(e.finding(rules.PageComplete, o, "expected the next page for the nextCursor page %d returned (null means no more results), got %d", w.pages, o.Status)))
 			}
 			return w, nil
 		}
@@ -81,21 +82,21 @@ func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts wa
 			}
 		}
 		if len(p.ids) > 0 && fresh == 0 {
-			e.judged("PAGE-TERMINATES")
-			s.add(withSteps(e.finding("PAGE-TERMINATES", o, "expected the walk to move on, got page %d holding only items already returned (the cursor cycles back)", w.pages+1)))
+			e.judged(rules.PageTerminates)
+			s.add(withSteps(e.finding(rules.PageTerminates, o, "expected the walk to move on, got page %d holding only items already returned (the cursor cycles back)", w.pages+1)))
 			w.cycled = true
 			return w, nil
 		}
 		for _, id := range p.ids {
 			if seenID[id] {
-				f := e.finding("PAGE-NO-DUPLICATES", o, "expected each item once in a walk, got %s=%q again on page %d", e.c.Page.IDField, id, w.pages+1)
+				f := e.finding(rules.PageNoDuplicates, o, "expected each item once in a walk, got %s=%q again on page %d", e.c.Page.IDField, id, w.pages+1)
 				f.Value = id
 				s.add(withSteps(f))
 			}
 			seenID[id] = true
 		}
 		if w.pages > 0 {
-			e.judged("PAGE-NO-DUPLICATES")
+			e.judged(rules.PageNoDuplicates)
 		}
 		if opts.check != nil {
 			opts.check(w.pages, p, o)
@@ -113,21 +114,21 @@ func (e *Engine) walk(ctx context.Context, s sink, first client.Request, opts wa
 		}
 		if !p.hasNext {
 			w.done = true
-			e.judged("PAGE-TERMINATES")
+			e.judged(rules.PageTerminates)
 			return w, nil
 		}
 		if cursorName == "" {
 			return w, nil
 		}
 		if seenCursor[p.cursor] {
-			e.judged("PAGE-TERMINATES")
-			s.add(withSteps(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages)))
+			e.judged(rules.PageTerminates)
+			s.add(withSteps(e.finding(rules.PageTerminates, o, "expected the walk to end, got nextCursor %q a second time after %d pages (a cycle)", short(p.cursor), w.pages)))
 			w.cycled = true
 			return w, nil
 		}
 		if emptyRun >= maxEmptyRun {
-			e.judged("PAGE-TERMINATES")
-			s.add(withSteps(e.finding("PAGE-TERMINATES", o, "expected the walk to end, got %d pages in a row with no new item, each with a fresh nextCursor (the last: %q), after %d items", emptyRun, short(p.cursor), len(w.ids))))
+			e.judged(rules.PageTerminates)
+			s.add(withSteps(e.finding(rules.PageTerminates, o, "expected the walk to end, got %d pages in a row with no new item, each with a fresh nextCursor (the last: %q), after %d items", emptyRun, short(p.cursor), len(w.ids))))
 			w.stuck = true
 			return w, nil
 		}

@@ -6,6 +6,7 @@ package killmatrix
 import (
 	"context"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"io"
 	"slices"
 	"sync"
@@ -20,8 +21,8 @@ import (
 // Row is one variant's outcome.
 type Row struct {
 	Variant   fixtures.Variant
-	Fired     []string // rules with violations
-	Unchecked []string // rules cut short or not checked (no evidence)
+	Fired     []rules.ID // rules with violations
+	Unchecked []rules.ID // rules cut short or not checked (no evidence)
 	Requests  int
 	Elapsed   time.Duration
 	Err       error

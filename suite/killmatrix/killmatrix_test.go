@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/introw/conform/suite/rules"
 	"os"
 	"strconv"
 	"strings"
@@ -43,9 +44,9 @@ func printTable(title string, rows []killmatrix.Row) {
 
 // allowedUnchecked are the rules a benign server may leave without evidence: a listing with no
 // payouts has no cursor to follow or item to compare, and one payout makes no second page.
-var allowedUnchecked = map[string][]string{
-	"benign-empty-dataset": {"FILTER-COMPLETE", "PAGE-COMPLETE", "PAGE-FILTERS-KEPT", "PAGE-NO-DUPLICATES", "PAGE-FOREIGN-CURSOR"},
-	"benign-tiny-listing":  {"PAGE-COMPLETE", "PAGE-FILTERS-KEPT", "PAGE-NO-DUPLICATES", "PAGE-FOREIGN-CURSOR"},
+var allowedUnchecked = map[string][]rules.ID{
+	"benign-empty-dataset": {rules.FilterComplete, rules.PageComplete, rules.PageFiltersKept, rules.PageNoDuplicates, rules.PageForeignCursor},
+	"benign-tiny-listing":  {rules.PageComplete, rules.PageFiltersKept, rules.PageNoDuplicates, rules.PageForeignCursor},
 }
 
 // seedsAtReference is how many seeds the matrix runs at the reference size.

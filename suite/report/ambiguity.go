@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/introw/conform/suite/contract"
+	"github.com/introw/conform/suite/rules"
 	"net/url"
 	"regexp"
 	"strings"
@@ -27,7 +29,7 @@ const (
 )
 
 // dateRules are the rules whose verdicts can hinge on a date value's validity.
-var dateRules = map[string]bool{"PARAM-DATE-PATTERN": true, "PARAM-VALID-200": true, "PARAM-INVALID-422": true}
+var dateRules = map[rules.ID]bool{rules.ParamDatePattern: true, rules.ParamValid200: true, rules.ParamInvalid422: true}
 
 // NoteAmbiguousDates returns the results with a note appended to every finding of a date rule
 // whose request carries a date value the pattern and format: date-time judge differently.
@@ -121,4 +123,22 @@ func digits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// DateParams are the contract's date parameters that carry both a pattern and format: date-time.
+func DateParams(c *contract.Contract) []DateParam {
+	var out []DateParam
+	for _, p := range c.Params {
+		if p.Format == "date-time" && p.Pattern != nil {
+			out = append(out, DateParam{Name: p.Name, Pattern: p.Pattern})
+		}
+	}
+	return out
+}
+
+// AmbiguityNotes returns NoteAmbiguousDates for one result, for the contract's date parameters:
+// the hook every renderer of a verdict (the specs' junit.xml too) applies.
+func AmbiguityNotes(c *contract.Contract) func(engine.Result) engine.Result {
+	params := DateParams(c)
+	return func(r engine.Result) engine.Result { return NoteAmbiguousDates([]engine.Result{r}, params)[0] }
 }

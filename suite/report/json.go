@@ -42,7 +42,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	}{plain: plain(s), Results: make([]jsonResult, len(s.Results))}
 	for i, r := range s.Results {
 		out.Results[i] = jsonResult{
-			Rule: jsonRule{ID: r.Rule.ID, Area: r.Rule.Area, Level: r.Rule.Level, Asserts: r.Rule.Asserts,
+			Rule: jsonRule{ID: string(r.Rule.ID), Area: r.Rule.Area, Level: r.Rule.Level, Asserts: r.Rule.Asserts,
 				Clause: r.Rule.Clause, Variant: r.Rule.Variant, Needs: r.Rule.Needs},
 			Status: r.Status, Violations: r.Violations, Findings: r.Findings, Reason: r.Reason,
 			Requests: r.Requests, Duration: r.Duration,

@@ -62,13 +62,13 @@ var _ = Describe("Redactor", func() {
 
 // summary is a failing run: one rule with more violations than findings kept.
 func summary() report.Summary {
-	rule, _ := rules.Lookup("PAGE-LIMIT")
+	rule, _ := rules.Lookup(rules.PageLimit)
 	var fs []engine.Finding
 	for range 5 {
 		fs = append(fs, engine.Finding{Rule: rule.ID, Message: "expected at most 3 items, got 4", Request: "?limit=3",
 			Curl: `curl -sS -i 'http://h/api/v1/payouts?limit=3' -H "x-api-key: $CONFORM_API_KEY"`, Status: 200})
 	}
-	pass, _ := rules.Lookup("AUTH-MISSING-KEY")
+	pass, _ := rules.Lookup(rules.AuthMissingKey)
 	s := report.Summary{Seed: 1, Target: "http://h", Profile: "strict", Results: []engine.Result{
 		{Rule: rule, Status: engine.Fail, Findings: fs, Violations: 15, Requests: 40},
 		{Rule: pass, Status: engine.Pass, Requests: 3},
@@ -116,7 +116,7 @@ var _ = Describe("renderers", func() {
 		}
 		walk("", doc)
 		res := doc["results"].([]any)[0].(map[string]any)
-		Expect(res["rule"]).To(HaveKeyWithValue("id", "PAGE-LIMIT"))
+		Expect(res["rule"]).To(HaveKeyWithValue("id", string(rules.PageLimit)))
 		Expect(res["rule"]).To(HaveKeyWithValue("area", "pagination"))
 		Expect(res["rule"]).To(HaveKeyWithValue("level", "lenient"))
 		Expect(res["rule"]).To(HaveKey("asserts"))
@@ -132,14 +132,14 @@ var _ = Describe("renderers", func() {
 var _ = Describe("date ambiguity", func() {
 	pattern := regexp.MustCompile(`^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z))$`)
 	params := []report.DateParam{{Name: "periodStart", Pattern: pattern}, {Name: "periodEnd", Pattern: pattern}}
-	finding := func(id, request string) []engine.Result {
+	finding := func(id rules.ID, request string) []engine.Result {
 		rule, _ := rules.Lookup(id)
 		return []engine.Result{{Rule: rule, Status: engine.Fail, Violations: 1,
 			Findings: []engine.Finding{{Rule: id, Message: "expected 200, got 422", Request: request}}}}
 	}
 
 	DescribeTable("notes a finding that hinges on a value the pattern and format: date-time judge differently",
-		func(id, request, note string) {
+		func(id rules.ID, request, note string) {
 			in := finding(id, request)
 			out := report.NoteAmbiguousDates(in, params)
 			Expect(in[0].Findings[0].Message).To(Equal("expected 200, got 422"), "the input is not changed")
@@ -149,14 +149,14 @@ var _ = Describe("date ambiguity", func() {
 			}
 			Expect(out[0].Findings[0].Message).To(Equal("expected 200, got 422; " + note))
 		},
-		Entry("no seconds: the pattern only", "PARAM-VALID-200", "?limit=1&periodStart=2026-03-01T00%3A00Z", report.NotePatternOnly),
-		Entry("no seconds, on PARAM-DATE-PATTERN", "PARAM-DATE-PATTERN", "?periodEnd=2024-02-29T10%3A30Z", report.NotePatternOnly),
-		Entry("an offset: format only", "PARAM-INVALID-422", "?periodStart=2024-01-01T00%3A00%3A00%2B01%3A00", report.NoteFormatOnly),
-		Entry("lower-case t and z: format only", "PARAM-INVALID-422", "?periodEnd=2024-01-01t00%3A00%3A00z", report.NoteFormatOnly),
-		Entry("both admit it", "PARAM-VALID-200", "?periodStart=2024-01-01T00%3A00%3A00.123456789012Z", ""),
-		Entry("both refuse it (Feb 29 of 2100)", "PARAM-DATE-PATTERN", "?periodStart=2100-02-29T00%3A00%3A00Z", ""),
-		Entry("not a date rule", "FILTER-HONOURED", "?periodStart=2026-03-01T00%3A00Z", ""),
-		Entry("no date parameter", "PARAM-VALID-200", "?limit=1", ""),
+		Entry("no seconds: the pattern only", rules.ParamValid200, "?limit=1&periodStart=2026-03-01T00%3A00Z", report.NotePatternOnly),
+		Entry("no seconds, on PARAM-DATE-PATTERN", rules.ParamDatePattern, "?periodEnd=2024-02-29T10%3A30Z", report.NotePatternOnly),
+		Entry("an offset: format only", rules.ParamInvalid422, "?periodStart=2024-01-01T00%3A00%3A00%2B01%3A00", report.NoteFormatOnly),
+		Entry("lower-case t and z: format only", rules.ParamInvalid422, "?periodEnd=2024-01-01t00%3A00%3A00z", report.NoteFormatOnly),
+		Entry("both admit it", rules.ParamValid200, "?periodStart=2024-01-01T00%3A00%3A00.123456789012Z", ""),
+		Entry("both refuse it (Feb 29 of 2100)", rules.ParamDatePattern, "?periodStart=2100-02-29T00%3A00%3A00Z", ""),
+		Entry("not a date rule", rules.FilterHonoured, "?periodStart=2026-03-01T00%3A00Z", ""),
+		Entry("no date parameter", rules.ParamValid200, "?limit=1", ""),
 	)
 
 	DescribeTable("RFC3339DateTime is RFC 3339's date-time",

@@ -36,7 +36,7 @@ const (
 
 // Rule is one documented check.
 type Rule struct {
-	ID      string
+	ID      ID
 	Area    Area
 	Level   Level
 	Asserts string // what the rule asserts, one sentence
@@ -118,9 +118,9 @@ var Catalog = []Rule{
 		Asserts: "Every request gets a complete HTTP answer within the timeout and the body cap (no hang, reset, redirect or oversize body).", Variant: "transport-redirect-cursor-pages"},
 }
 
-// Lookup returns the rule with an ID.
-func Lookup(id string) (Rule, bool) {
-	i := slices.IndexFunc(Catalog, func(r Rule) bool { return r.ID == id })
+// Lookup returns the rule with an ID (an ID constant, or a string read from a label or a file).
+func Lookup[S ~string](id S) (Rule, bool) {
+	i := slices.IndexFunc(Catalog, func(r Rule) bool { return string(r.ID) == string(id) })
 	if i < 0 {
 		return Rule{}, false
 	}

@@ -21,7 +21,7 @@ func TestRules(t *testing.T) {
 
 var _ = Describe("the catalog", func() {
 	It("has unique IDs, a level, an area, what it asserts and a spec clause for every rule", func() {
-		seen := map[string]bool{}
+		seen := map[rules.ID]bool{}
 		for _, r := range rules.Catalog {
 			Expect(seen[r.ID]).To(BeFalse(), r.ID)
 			seen[r.ID] = true
@@ -54,7 +54,7 @@ var _ = Describe("the catalog", func() {
 	It("keeps its rule IDs stable: the public list users' baselines and scripts name", func() {
 		var ids []string
 		for _, r := range rules.Catalog {
-			ids = append(ids, r.ID)
+			ids = append(ids, string(r.ID))
 		}
 		Expect(ids).To(ContainElements(
 			"AUTH-MISSING-KEY", "AUTH-INVALID-KEY", "AUTH-REVOKED-KEY", "AUTH-NO-SCOPE",

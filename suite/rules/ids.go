@@ -34,3 +34,6 @@ const (
 	SchemaBody          ID = "SCHEMA-BODY"
 	TransportAnswer     ID = "TRANSPORT-ANSWER"
 )
+
+// String returns the ID as users write it.
+func (id ID) String() string { return string(id) }

@@ -2,6 +2,7 @@ package specdriven_test
 
 import (
 	"context"
+	"github.com/introw/conform/suite/rules"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ type change struct {
 	file     string                     // in testdata/
 	contract func(c *contract.Contract) // asserts the contract loaded the changed fact
 	fixture  func(s fixtures.Spec)      // asserts certify.SpecFor carried it into the fixture spec
-	lagging  []string                   // rules the reference server (the OLD spec) must fire
+	lagging  []rules.ID                 // rules the reference server (the OLD spec) must fire
 	why      string                     // why those rules fire
 }
 
@@ -42,7 +43,7 @@ var changes = []change{
 			Expect(c.Page.Lookup([]string{"stage"}).Enum).To(ContainElement("ON_HOLD"))
 		},
 		fixture: func(s fixtures.Spec) { Expect(s.Stages).To(HaveLen(12)); Expect(s.Stages[11]).To(Equal("ON_HOLD")) },
-		lagging: []string{"PARAM-VALID-200", "PARAM-EMPTY-MATCH"},
+		lagging: []rules.ID{rules.ParamValid200, rules.ParamEmptyMatch},
 		why: "the lagging server answers stage=ON_HOLD with 422 where the new enum makes it valid (200): " +
 			"the parameter edges report PARAM-VALID-200; ON_HOLD matches no item in the old data, so the empty-match probe " +
 			"and the value sweep expect an empty 200 page and report PARAM-EMPTY-MATCH",
@@ -56,7 +57,7 @@ var changes = []change{
 		fixture: func(s fixtures.Spec) {
 			Expect([]int{s.LimitMin, s.LimitMax, s.LimitDefault}).To(Equal([]int{1, 200, 25}))
 		},
-		lagging: []string{"PARAM-LIMIT-BOUNDS"},
+		lagging: []rules.ID{rules.ParamLimitBounds},
 		why:     "the lagging server answers limit=200 (the new maximum) with 422",
 	},
 	{
@@ -70,7 +71,7 @@ var changes = []change{
 		fixture: func(s fixtures.Spec) {
 			Expect(s.ExtraItemFields).To(Equal([]fixtures.ItemField{{Name: "invoiceId"}})) // rendered as null
 		},
-		lagging: []string{"SCHEMA-BODY"},
+		lagging: []rules.ID{rules.SchemaBody},
 		why:     "the lagging server's items lack the newly required invoiceId",
 	},
 	{
@@ -81,14 +82,14 @@ var changes = []change{
 		fixture: func(s fixtures.Spec) {
 			Expect([]string{s.LimitHeader, s.RemainingHeader}).To(Equal([]string{"x-rate-limit-limit", "x-rate-limit-remaining"}))
 		},
-		lagging: []string{"RATE-HEADERS-PRESENT"},
+		lagging: []rules.ID{rules.RateHeadersPresent},
 		why:     "the lagging server still sends x-ratelimit-limit-minute and x-ratelimit-remaining-minute",
 	},
 	{
 		file:     "key_header_renamed.json",
 		contract: func(c *contract.Contract) { Expect(c.KeyHeader).To(Equal("x-introw-key")) },
 		fixture:  func(s fixtures.Spec) { Expect(s.KeyHeader).To(Equal("x-introw-key")) },
-		lagging:  []string{"PARAM-LIMIT-BOUNDS", "PARAM-VALID-200", "AUTH-NO-SCOPE"},
+		lagging:  []rules.ID{rules.ParamLimitBounds, rules.ParamValid200, rules.AuthNoScope},
 		why: "the lagging server reads the key from x-api-key, so every request the suite sends with x-introw-key " +
 			"is unauthenticated: 401 where the limit bounds and the valid values are due 200 (PARAM-LIMIT-BOUNDS, " +
 			"PARAM-VALID-200), and 401 where the scope-less key is due 403 (AUTH-NO-SCOPE); the 401 rules themselves " +
@@ -188,7 +189,7 @@ var _ = Describe("a modified spec", func() {
 				expectClean(certifyRun(ctx, load(ch.file), "", fixtures.Keys{}))
 			}, SpecTimeout(time.Minute))
 
-			It("fails the reference server implementing the old spec with "+strings.Join(ch.lagging, ", "), func(ctx SpecContext) {
+			It("fails the reference server implementing the old spec with "+strings.Join(idStrings(ch.lagging), ", "), func(ctx SpecContext) {
 				srv := reference()
 				e := certifyRun(ctx, load(ch.file), srv.URL, srv.Keys)
 				Expect(e.Fired()).To(ContainElements(ch.lagging), "%s\n%s", ch.why, explain(e))
@@ -201,6 +202,14 @@ var _ = Describe("a modified spec", func() {
 	It("blames only the limit bounds, not pagination, when the reference server lags on limit 200", func(ctx SpecContext) {
 		srv := reference()
 		e := certifyRun(ctx, load("limit_max_200.json"), srv.URL, srv.Keys)
-		Expect(e.Fired()).NotTo(ContainElement("PAGE-TERMINATES"), "%s", explain(e))
+		Expect(e.Fired()).NotTo(ContainElement(rules.PageTerminates), "%s", explain(e))
 	}, SpecTimeout(time.Minute))
 })
+
+func idStrings(ids []rules.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}

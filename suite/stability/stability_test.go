@@ -38,7 +38,7 @@ type run struct {
 	clock    *stability.Clock
 	full     bool // every area (RunAll); else the rate-limit area alone
 	results  []engine.Result
-	fired    []string
+	fired    []rules.ID
 	requests int
 	elapsed  time.Duration
 	err      error
@@ -60,7 +60,7 @@ func (r *run) String() string {
 		v, area, r.seed, r.examples, r.clock.After, r.clock.Step, r.requests, r.clock.Readings(), r.elapsed.Round(time.Millisecond))
 }
 
-func (r *run) result(id string) engine.Result {
+func (r *run) result(id rules.ID) engine.Result {
 	i := slices.IndexFunc(r.results, func(res engine.Result) bool { return res.Rule.ID == id })
 	return r.results[i]
 }
@@ -191,7 +191,7 @@ var _ = Describe("verdicts across a rate-limit window boundary", Ordered, func()
 			if a := r.alarms(); len(a) > 0 {
 				return fmt.Sprint("false alarm: ", a)
 			}
-			for _, id := range []string{"RATE-HEADERS-PRESENT", "RATE-HEADERS-FORMAT", "RATE-DECREASING", "RATE-429-ON-EXHAUSTION"} {
+			for _, id := range []rules.ID{rules.RateHeadersPresent, rules.RateHeadersFormat, rules.RateDecreasing, rules.Rate429OnExhaustion} {
 				if res := r.result(id); res.Status != engine.Pass {
 					return fmt.Sprintf("%s is %s (%s), want pass", id, res.Status, res.Reason)
 				}
@@ -215,7 +215,7 @@ var _ = Describe("verdicts across a rate-limit window boundary", Ordered, func()
 			if a := r.alarms(); len(a) > 0 {
 				return fmt.Sprint("false alarm: ", a)
 			}
-			for _, id := range []string{"RATE-DECREASING", "RATE-429-ON-EXHAUSTION"} {
+			for _, id := range []rules.ID{rules.RateDecreasing, rules.Rate429OnExhaustion} {
 				if res := r.result(id); res.Status != engine.Pass && res.Status != engine.CutOff {
 					return fmt.Sprintf("%s is %s (%s), want pass or not checked", id, res.Status, res.Reason)
 				}
@@ -226,7 +226,7 @@ var _ = Describe("verdicts across a rate-limit window boundary", Ordered, func()
 
 	It("still catches every rate-limit fault wherever the boundary falls, and never passes one", func() {
 		faults := []string{"rate-never-limited", "rate-limited-late", "rate-remaining-static", "rate-remaining-lagging"}
-		rule := map[string]string{}
+		rule := map[string]rules.ID{}
 		for _, v := range fixtures.Variants() {
 			rule[v.Name] = v.Rule
 		}
@@ -279,7 +279,7 @@ var _ = Describe("verdicts across a rate-limit window boundary", Ordered, func()
 			if a := r.alarms(); len(a) > 0 {
 				return fmt.Sprint("false alarm: ", a)
 			}
-			for _, id := range []string{"RATE-DECREASING", "RATE-429-ON-EXHAUSTION"} {
+			for _, id := range []rules.ID{rules.RateDecreasing, rules.Rate429OnExhaustion} {
 				if res := r.result(id); res.Status != engine.Pass {
 					return fmt.Sprintf("%s is %s (%s), want pass", id, res.Status, res.Reason)
 				}

@@ -512,7 +512,7 @@ var _ = Describe("conform", func() {
 			"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+filepath.Join(dir, "report.html")).Output()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(dom)).To(ContainSubstring("violations"))
-		Expect(string(dom)).To(ContainSubstring(`id="`+string(rules.SchemaBody)+`"`))
+		Expect(string(dom)).To(ContainSubstring(`id="` + string(rules.SchemaBody) + `"`))
 		Expect(string(dom)).To(ContainSubstring("reproduce:"))
 		Expect(string(dom)).To(ContainSubstring("$CONFORM_API_KEY"))
 	})

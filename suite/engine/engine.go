@@ -111,25 +111,26 @@ type Result struct {
 
 // Engine runs the catalog against one server.
 type Engine struct {
-	cfg     Config
-	c       *contract.Contract
-	cl      *client.Client
-	mu      sync.Mutex
-	results map[rules.ID]*Result
-	ran     map[rules.Area]bool
-	corpus  *corpus
-	corpusM sync.Mutex
-	halted  map[rules.Area]error     // why a workflow that stopped early stopped
-	shared  map[string]*sharedAnswer // answers to the valid key's requests, by query (see send)
-	start   sync.Once
-	done    map[rules.Area]chan struct{} // closed when an area's workflow has run (or is not run)
-	all     chan struct{}                // closed when every workflow of the run has run
-	chosen  map[rules.ID]bool            // rules a caller selected (nil: all)
-	judgedN map[rules.ID]int             // usable answers each rule judged (a rule passes only with evidence)
-	status  map[int]int                  // HTTP answers by status, for the run's one-line hint
-	notes   map[rules.ID]string          // why a rule may end up without evidence
-	depth   depth
-	served  sync.Map // queries answered 200 to the valid key (see servedValid)
+	cfg       Config
+	c         *contract.Contract
+	cl        *client.Client
+	mu        sync.Mutex
+	results   map[rules.ID]*Result
+	ran       map[rules.Area]bool
+	corpus    *corpus
+	corpusM   sync.Mutex
+	halted    map[rules.Area]error     // why a workflow that stopped early stopped
+	shared    map[string]*sharedAnswer // answers to the valid key's requests, by query (see send)
+	followUps []client.Request         // first pages to ask for once every workflow has run (see followUp)
+	start     sync.Once
+	done      map[rules.Area]chan struct{} // closed when an area's workflow has run (or is not run)
+	all       chan struct{}                // closed when every workflow of the run has run
+	chosen    map[rules.ID]bool            // rules a caller selected (nil: all)
+	judgedN   map[rules.ID]int             // usable answers each rule judged (a rule passes only with evidence)
+	status    map[int]int                  // HTTP answers by status, for the run's one-line hint
+	notes     map[rules.ID]string          // why a rule may end up without evidence
+	depth     depth
+	served    sync.Map // queries answered 200 to the valid key (see servedValid)
 }
 
 // note records why a rule may have nothing to judge (said only if it ends without evidence).
@@ -290,6 +291,7 @@ func (e *Engine) Start(ctx context.Context) {
 				}
 			}
 			e.parallel(ctx, plans...)
+			e.sendFollowUps(ctx)
 		}()
 	})
 }

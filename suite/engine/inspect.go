@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"github.com/introw/conform/suite/rules"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/introw/conform/suite/client"
+	"github.com/introw/conform/suite/contract"
 )
 
 // sink receives findings: the engine itself, or one rapid example (whose findings count only
@@ -138,6 +141,9 @@ func (e *Engine) inspectPage(o *client.Observation, s sink) {
 			where, r.String(), e.c.Page.IDField, pg.ids[i], e.describeFields(it, r))
 		f.Path, f.Value = e.offendingField(it, r, i)
 		s.add(f)
+		if rule == rules.PageFiltersKept {
+			e.followUp(r, it)
+		}
 		return
 	}
 }
@@ -207,4 +213,54 @@ func (e *Engine) limitHeader(o *client.Observation) (uint64, bool) {
 func (e *Engine) servedValid(r client.Request) bool {
 	_, ok := e.served.Load(r.Query())
 	return ok
+}
+
+// maxFollowUps bounds the first pages asked for after items on cursor pages broke their filters.
+const maxFollowUps = 3
+
+// followUp records, for an item a cursor page returned although it does not honour the walk's
+// filters, the first page of the same filters narrowed to the item's own equality values: if the
+// server returns the item there too, the filter itself is wrong (FILTER-HONOURED), not only the
+// later pages (PAGE-FILTERS-KEPT). Sent once every workflow has run (see Start).
+func (e *Engine) followUp(r client.Request, it map[string]any) {
+	q := base()
+	for _, p := range r.Params {
+		if cur := e.c.Cursor(); cur == nil || p.Name != cur.Name {
+			q = q.With(p.Name, p.Value)
+		}
+	}
+	for _, p := range e.c.Filters() {
+		if p.Role != contract.RoleEquals {
+			continue
+		}
+		if _, set := q.Get(p.Name); set {
+			continue
+		}
+		if v, ok := fieldAt(it, p.Field); ok {
+			if sv, isStr := v.(string); isStr && p.Valid(sv) {
+				q = q.With(p.Name, sv)
+			}
+		}
+	}
+	if ps := e.c.PageSize(); ps != nil && ps.Maximum != nil {
+		q = q.With(ps.Name, strconv.Itoa(int(*ps.Maximum)))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.followUps) < maxFollowUps && !slices.ContainsFunc(e.followUps, func(f client.Request) bool { return f.Query() == q.Query() }) {
+		e.followUps = append(e.followUps, q)
+	}
+}
+
+// sendFollowUps sends the first pages followUp recorded; inspect judges them like any first page.
+func (e *Engine) sendFollowUps(ctx context.Context) {
+	e.mu.Lock()
+	qs := slices.Clone(e.followUps)
+	e.mu.Unlock()
+	ctx = client.WithTag(ctx, rules.FilterHonoured)
+	for _, q := range qs {
+		if _, _, err := e.send(ctx, e, q); err != nil {
+			return
+		}
+	}
 }

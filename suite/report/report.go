@@ -59,11 +59,11 @@ func (s *Summary) Tally() {
 }
 
 // Violations says how many times a rule was violated and, when it kept fewer findings than
-// that, how many it shows: "15 violation(s), showing 5".
+// that, how many it shows: "15 violation(s), showing 5 of 15".
 func Violations(r engine.Result) string {
 	s := fmt.Sprintf("%d violation(s)", r.Violations)
 	if len(r.Findings) < r.Violations {
-		s += fmt.Sprintf(", showing %d", len(r.Findings))
+		s += fmt.Sprintf(", showing %d of %d", len(r.Findings), r.Violations)
 	}
 	return s
 }

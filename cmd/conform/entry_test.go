@@ -95,7 +95,7 @@ type junitSuites struct {
 }
 
 var _ = Describe("one verdict model", func() {
-	It("writes the same verdict for every rule in junit.xml and report.json, for every fixture variant", func() {
+	It("writes the same verdict for every rule in junit.xml and report.json, for every fixture variant, and never an internal error", func() {
 		ruleInName := regexp.MustCompile(`\[[a-z]+, ([A-Z0-9-]+), (strict|lenient)\]$`)
 		junitStatus := map[string]string{"pass": "passed", "warn": "passed", "fail": "failed", "error": "failed",
 			"skip": "skipped", "cut-short": "skipped", "not-run": "skipped", "known": "failed"}
@@ -146,6 +146,9 @@ var _ = Describe("one verdict model", func() {
 				defer mu.Unlock()
 				Expect(rep.Results).To(HaveLen(27), v.Name)
 				for _, r := range rep.Results {
+					if r.Status == "error" {
+						mismatches = append(mismatches, v.Name+" "+r.Rule.ID+": conform internal error")
+					}
 					if got, want := inJunit[r.Rule.ID], junitStatus[r.Status]; got != want {
 						mismatches = append(mismatches, v.Name+" "+r.Rule.ID+": report.json "+r.Status+", junit.xml "+got)
 					}

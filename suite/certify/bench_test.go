@@ -7,6 +7,7 @@ import (
 
 	conform "github.com/introw/conform"
 	"github.com/introw/conform/suite/certify"
+	"github.com/introw/conform/suite/config"
 	"github.com/introw/conform/suite/contract"
 	"github.com/introw/conform/suite/engine"
 )
@@ -37,7 +38,7 @@ func BenchmarkDefaultRun(b *testing.B) {
 }
 
 // BenchmarkRunLatency20ms certifies the built-in server answering every request after 20 ms,
-// once per iteration, with the default settings: the wall time of a run against a server as
+// once per iteration, with the default settings (8 requests in flight): the wall time of a run against a server as
 // slow as a real one, where the requests' order, not the CPU, sets the pace.
 func BenchmarkRunLatency20ms(b *testing.B) {
 	c, err := contract.Load(conform.OpenAPI)
@@ -47,7 +48,8 @@ func BenchmarkRunLatency20ms(b *testing.B) {
 	engine.ConfigureRapid(1, engine.DefaultExamples)
 	requests := 0
 	for b.Loop() {
-		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: engine.DefaultExamples, MaxRequests: 1500, Latency: 20 * time.Millisecond})
+		run, err := certify.Prepare(certify.Options{Contract: c, Seed: 1, Examples: engine.DefaultExamples, MaxRequests: 1500,
+			Latency: 20 * time.Millisecond, Concurrency: config.DefaultConcurrency})
 		if err != nil {
 			b.Fatal(err)
 		}

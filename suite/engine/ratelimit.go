@@ -130,7 +130,19 @@ func (m *rateModel) renewal(k uint64, sent, prevOK int, now time.Time) bool {
 }
 
 // newWindow starts the steps again at the reading that began a new window.
-func (m *rateModel) newWindow() { m.steps = m.steps[len(m.steps)-1:] }
+func (m *rateModel) newWindow() {
+	if len(m.steps) > 0 {
+		m.steps = m.steps[len(m.steps)-1:]
+	}
+}
+
+// before returns the steps before the last one (the requests a finding depends on).
+func (m *rateModel) before() []string {
+	if len(m.steps) == 0 {
+		return nil
+	}
+	return append([]string(nil), m.steps[:len(m.steps)-1]...)
+}
 
 // countFinding reports a step that breaks the count to RATE-DECREASING.
 func (e *Engine) countFinding(step rateStep, o *client.Observation, m *rateModel, prev uint64, sent int) {
@@ -150,7 +162,7 @@ func (e *Engine) countFinding(step rateStep, o *client.Observation, m *rateModel
 	default:
 		return
 	}
-	f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+	f.Sequence = m.before()
 	e.add(f)
 	e.judged(id)
 }
@@ -247,7 +259,7 @@ func (e *Engine) exhaust(ctx context.Context, shapes []shape) {
 			if hasPrev && prevReading > uint64(sentBefore) {
 				f := e.finding(id, o, "expected 429 only once %s reached 0, got 429 when the last 200 said %d remain and %d request(s) were sent since",
 					e.c.RateLimit.Remaining, prevReading, sentBefore)
-				f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+				f.Sequence = m.before()
 				e.add(f)
 			}
 			return
@@ -287,7 +299,7 @@ func (e *Engine) exhaust(ctx context.Context, shapes []shape) {
 			// the server said 0 remain and answered 200 again without a new window (a new
 			// window would show a fresh remaining count)
 			f := e.finding(id, o, "expected 429 once %s reached 0, got %d again", e.c.RateLimit.Remaining, o.Status)
-			f.Sequence = append([]string(nil), m.steps[:len(m.steps)-1]...)
+			f.Sequence = m.before()
 			e.add(f)
 			e.judged(id)
 			return

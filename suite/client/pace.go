@@ -47,6 +47,7 @@ type bucket struct {
 	next      time.Time // spreading: the earliest time the next request may go
 	exhausted bool      // no requests were left in the window: the client waits for it to roll over
 	rolled    bool      // the window rolled over after it was exhausted: the next reading must show a renewal
+	renewing  bool      // the client took the window to have rolled over and no reading of the new one came yet
 	blocked   time.Time // a 429 said to wait until then
 	blockWhy  string
 	announced time.Time     // the end of the last wait announced for this kind
@@ -119,7 +120,12 @@ func (b *bucket) delay(now time.Time) (time.Duration, string) {
 		// requests still in flight (the server may count them in the new window); their readings
 		// may be about either window, so they are not applied
 		b.avail, b.start, b.next, b.readSeq = b.limit-b.inflight, time.Time{}, time.Time{}, b.sent
-		b.rolled, b.exhausted = b.exhausted, false
+		b.rolled, b.exhausted, b.renewing = b.exhausted, false, true
+	}
+	if b.renewing && b.inflight > 0 {
+		// the server's window may have started earlier than the client's estimate (a window per
+		// calendar minute): one request at a time until an answer says what the new one holds
+		return time.Second, "pacing: a new rate-limit window, one request until its first answer"
 	}
 	if b.avail <= 0 {
 		b.exhausted = true
@@ -174,7 +180,7 @@ func (c *Client) observe(t ticket, h http.Header) {
 		// not describe a per-minute window; stop pacing by them (the RATE rules judge them)
 		b.distrust = true
 	}
-	b.known, b.rolled = true, false
+	b.known, b.rolled, b.renewing = true, false, false
 	b.limit, b.remaining, b.readSeq = lim, rem, t.seq
 	b.avail = rem - (b.sent - t.seq)
 	close(b.wake)

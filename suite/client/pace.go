@@ -35,20 +35,21 @@ const rolloverMargin = time.Second
 // and limit headers of its answers. Requests are numbered per bucket so a reading can be
 // applied to the requests sent after it: avail is the last reading minus the requests sent since.
 type bucket struct {
-	known     bool      // a sane reading was applied: the headers describe a limit
-	distrust  bool      // the headers did not describe a window the client can follow: no pacing
-	limit     int64     // the last limit read
-	remaining int64     // the last remaining read
-	avail     int64     // estimated requests left in the current window
-	sent      int64     // requests sent under this kind (their sequence numbers)
-	readSeq   int64     // the sequence number of the request of the last applied reading
-	inflight  int64     // requests sent and not yet answered
-	start     time.Time // when the first request of the current window was sent (zero: none yet)
-	next      time.Time // spreading: the earliest time the next request may go
-	exhausted bool      // no requests were left in the window: the client waits for it to roll over
-	rolled    bool      // the window rolled over after it was exhausted: the next reading must show a renewal
-	renewing  bool      // the client took the window to have rolled over and no reading of the new one came yet
-	blocked   time.Time // a 429 said to wait until then
+	known     bool           // a sane reading was applied: the headers describe a limit
+	distrust  bool           // the headers did not describe a window the client can follow: no pacing
+	limit     int64          // the last limit read
+	remaining int64          // the last remaining read
+	avail     int64          // estimated requests left in the current window
+	sent      int64          // requests sent under this kind (their sequence numbers)
+	readSeq   int64          // the sequence number of the request of the last applied reading
+	inflight  int64          // requests sent and not yet answered
+	pending   map[int64]bool // the sequence numbers of those requests
+	start     time.Time      // when the first request of the current window was sent (zero: none yet)
+	next      time.Time      // spreading: the earliest time the next request may go
+	exhausted bool           // no requests were left in the window: the client waits for it to roll over
+	rolled    bool           // the window rolled over after it was exhausted: the next reading must show a renewal
+	renewing  bool           // the client took the window to have rolled over and no reading of the new one came yet
+	blocked   time.Time      // a 429 said to wait until then
 	blockWhy  string
 	announced time.Time     // the end of the last wait announced for this kind
 	wake      chan struct{} // closed when a reading is applied: waiters look again
@@ -91,6 +92,10 @@ func (c *Client) admit(ctx context.Context, k KeyKind, mayWait bool) (ticket, er
 		if wait <= 0 {
 			b.sent++
 			b.inflight++
+			if b.pending == nil {
+				b.pending = map[int64]bool{}
+			}
+			b.pending[b.sent] = true
 			b.avail--
 			if b.known && b.start.IsZero() {
 				b.start = now
@@ -162,6 +167,7 @@ func (c *Client) observe(t ticket, h http.Header) {
 	defer c.pmu.Unlock()
 	b := c.bucket(t.kind)
 	b.inflight--
+	delete(b.pending, t.seq)
 	if c.cfg.LimitHeader == "" || c.cfg.RemainingHeader == "" || h == nil {
 		return
 	}
@@ -182,7 +188,15 @@ func (c *Client) observe(t ticket, h http.Header) {
 	}
 	b.known, b.rolled, b.renewing = true, false, false
 	b.limit, b.remaining, b.readSeq = lim, rem, t.seq
-	b.avail = rem - (b.sent - t.seq)
+	// the reading counts neither the requests sent after this one nor, with several in flight,
+	// those sent before it that reached the server after it
+	earlier := int64(0)
+	for seq := range b.pending {
+		if seq < t.seq {
+			earlier++
+		}
+	}
+	b.avail = rem - (b.sent - t.seq) - earlier
 	close(b.wake)
 	b.wake = make(chan struct{})
 }

@@ -31,17 +31,8 @@ type badKey struct {
 // with its last character changed, with one appended, cut in half), so every form is tried once.
 func authWorkflow(ctx context.Context, e *Engine) {
 	expect := func(id rules.ID, r client.Request, want int, what string) bool {
-		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
-		if e.stopped(err, id) {
-			return false
-		}
-		if ok {
-			e.judged(id)
-		}
-		if ok && o.Status != want {
-			e.add(e.finding(id, o, "expected %d for %s, got %d", want, what, o.Status))
-		}
-		return true
+		_, _, err := e.expectStatus(client.WithTag(ctx, id), e, r, want, what, id)
+		return !e.stopped(err, id)
 	}
 	// the plainest refusal first
 	if !expect(rules.AuthMissingKey, client.Request{}, http.StatusUnauthorized, "a request without a key") {

@@ -37,15 +37,14 @@ func parametersWorkflow(ctx context.Context, e *Engine) {
 // each expected to get 200 or 422 as the spec's schema classifies it. A refused value that is
 // accepted breaks PARAM-INVALID-422 too (and PARAM-DATE-PATTERN for dates).
 func (e *Engine) edges(ctx context.Context) bool {
-	type probe = edgeProbe
-	var probes []probe
+	var probes []edgeProbe
 	dateNo, dates := 0, 0
 	for _, p := range e.c.Params {
 		if p.IsDate && p.Pattern != nil {
 			dates++
 		}
 	}
-	var validDates []probe // valid date edges, paired below: a window of two valid bounds must get 200 too
+	var validDates []edgeProbe // valid date edges, paired below: a window of two valid bounds must get 200 too
 	for _, p := range e.c.Params {
 		var values []string
 		rule := rules.ParamValid200
@@ -64,7 +63,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 				// one probe per class of date: each edge on one date parameter, in turn
 				if e.depth.everyDate || i%dates == dateNo {
 					if p.Valid(v) && dates > 1 {
-						validDates = append(validDates, probe{p: &p, v: v, rule: rule})
+						validDates = append(validDates, edgeProbe{p: &p, v: v, rule: rule})
 						continue
 					}
 					values = append(values, v)
@@ -81,7 +80,7 @@ func (e *Engine) edges(ctx context.Context) bool {
 			values = generators.OddStrings(&p)
 		}
 		for _, v := range values {
-			probes = append(probes, probe{p: &p, v: v, rule: rule})
+			probes = append(probes, edgeProbe{p: &p, v: v, rule: rule})
 		}
 	}
 	probes = append(probes, e.pairDates(validDates)...)
@@ -90,35 +89,15 @@ func (e *Engine) edges(ctx context.Context) bool {
 		if i >= len(probes) {
 			return e.validGroup(ctx, groups[i-len(probes)])
 		}
-		p, v, rule := probes[i].p, probes[i].v, probes[i].rule
-		want, why := e.c.ValidationStatus(), p.Name+"="+v+" outside its schema"
-		valid := p.Valid(v)
-		if valid {
-			want, why = e.c.SuccessStatus(), p.Name+"="+v+" within its schema"
+		// an invalid value (groupValid took the valid ones): 422, which PARAM-INVALID-422 and
+		// the value's own rule (PARAM-DATE-PATTERN for a date) both judge
+		p, v := probes[i].p, probes[i].v
+		ids := []rules.ID{rules.ParamInvalid422}
+		if probes[i].rule != rules.ParamValid200 {
+			ids = []rules.ID{probes[i].rule, rules.ParamInvalid422}
 		}
-		id := rule
-		if !valid && rule == rules.ParamValid200 {
-			id = rules.ParamInvalid422
-		}
-		r := base(client.Param{Name: p.Name, Value: v})
-		if w := probes[i].with; w != nil {
-			r = base(client.Param{Name: p.Name, Value: v}, *w)
-			why = p.Name + "=" + v + " and " + w.Name + "=" + w.Value + ", both within their schemas (bounds of a window that starts no later than it ends)"
-		}
-		o, ok, err := e.send(client.WithTag(ctx, id), e, r)
-		if e.stopped(err, id) {
-			return false
-		}
-		if ok {
-			e.judged(id)
-		}
-		if ok && o.Status != want {
-			e.add(e.finding(id, o, "expected %d for %s, got %d", want, why, o.Status))
-			if !valid && id != rules.ParamInvalid422 {
-				e.add(e.finding(rules.ParamInvalid422, o, "expected %d for %s, got %d", want, why, o.Status))
-			}
-		}
-		return true
+		_, _, err := e.expectStatus(client.WithTag(ctx, ids[0]), e, base(client.Param{Name: p.Name, Value: v}), e.c.ValidationStatus(), p.Name+"="+v+" outside its schema", ids...)
+		return !e.stopped(err, ids[0])
 	})
 }
 
@@ -200,11 +179,11 @@ func (e *Engine) validGroup(ctx context.Context, g []edgeProbe) bool {
 	for _, pr := range g {
 		r := base(params(pr)...)
 		why := "valid values (" + r.String() + ") within their schemas"
-		got, err := e.expectStatus(client.WithTag(ctx, pr.rule), e, pr.rule, r, e.c.SuccessStatus(), why)
+		_, broke, err := e.expectStatus(client.WithTag(ctx, pr.rule), e, r, e.c.SuccessStatus(), why, pr.rule)
 		if e.stopped(err, pr.rule) {
 			return false
 		}
-		if got != nil && got.Status != e.c.SuccessStatus() {
+		if broke {
 			alone++
 		}
 	}
@@ -271,26 +250,29 @@ func (e *Engine) equalBounds(ctx context.Context) bool {
 			continue
 		}
 		r := base(client.Param{Name: from.Name, Value: v}, client.Param{Name: to.Name, Value: v})
-		if _, err := e.expectStatus(client.WithTag(ctx, rules.ParamValid200), e, rules.ParamValid200, r, e.c.SuccessStatus(), "equal period bounds"); e.stopped(err, rules.ParamValid200) {
+		if _, _, err := e.expectStatus(client.WithTag(ctx, rules.ParamValid200), e, r, e.c.SuccessStatus(), "equal period bounds", rules.ParamValid200); e.stopped(err, rules.ParamValid200) {
 			return false
 		}
 	}
 	return true
 }
 
-// expectStatus sends r and reports rule when the status is not want.
-func (e *Engine) expectStatus(ctx context.Context, s sink, rule rules.ID, r client.Request, want int, why string) (*client.Observation, error) {
+// expectStatus sends r and, on a usable answer, judges each of ids by it: a status other than
+// want is a finding of each (one wrong status can break several rules, e.g. an invalid date
+// accepted breaks PARAM-DATE-PATTERN and PARAM-INVALID-422). broke says whether it was.
+func (e *Engine) expectStatus(ctx context.Context, s sink, r client.Request, want int, why string, ids ...rules.ID) (o *client.Observation, broke bool, err error) {
 	o, ok, err := e.send(ctx, s, r)
-	if err != nil {
-		return nil, err
+	if err != nil || !ok {
+		return o, false, err
 	}
-	if ok {
-		e.judged(rule)
+	e.judged(ids...)
+	if o.Status == want {
+		return o, false, nil
 	}
-	if ok && o.Status != want {
-		s.add(e.finding(rule, o, "expected %d for %s, got %d", want, why, o.Status))
+	for _, id := range ids {
+		s.add(e.finding(id, o, "expected %d for %s, got %d", want, why, o.Status))
 	}
-	return o, nil
+	return o, true, nil
 }
 
 func (e *Engine) limitBounds(ctx context.Context) bool {
@@ -311,16 +293,12 @@ func (e *Engine) limitBounds(ctx context.Context) bool {
 		{lo - 1, e.c.ValidationStatus(), "limit one below its minimum"},
 		{hi + 1, e.c.ValidationStatus(), "limit one above its maximum"},
 	} {
-		o, err := e.expectStatus(ctx, e, rules.ParamLimitBounds, base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why)
-		if e.stopped(err, rules.ParamLimitBounds) {
-			return false
+		ids := []rules.ID{rules.ParamLimitBounds}
+		if c.want == e.c.ValidationStatus() {
+			ids = append(ids, rules.ParamInvalid422) // the edge sweep leaves the bounds' neighbours to this plan
 		}
-		if c.want == e.c.ValidationStatus() && o != nil && o.Err == nil {
-			// the edge sweep leaves the bounds' neighbours to this plan: they are invalid values too
-			e.judged(rules.ParamInvalid422)
-			if o.Status != c.want {
-				e.add(e.finding(rules.ParamInvalid422, o, "expected %d for %s, got %d", c.want, c.why, o.Status))
-			}
+		if _, _, err := e.expectStatus(ctx, e, base(client.Param{Name: ps.Name, Value: strconv.Itoa(c.v)}), c.want, c.why, ids...); e.stopped(err, rules.ParamLimitBounds) {
+			return false
 		}
 	}
 	return true
@@ -382,7 +360,7 @@ func (e *Engine) validCombination(ctx context.Context) func(context.Context, *ra
 	pool := e.getCorpus(ctx).pool
 	return func(ctx context.Context, t *rapid.T, x *example) error {
 		r := e.validRequest(t, pool)
-		_, err := e.expectStatus(ctx, x, rules.ParamValid200, r, e.c.SuccessStatus(), "valid parameter values")
+		_, _, err := e.expectStatus(ctx, x, r, e.c.SuccessStatus(), "valid parameter values", rules.ParamValid200)
 		return err
 	}
 }
@@ -402,7 +380,7 @@ func (e *Engine) invalidValue(ctx context.Context) func(context.Context, *rapid.
 		bad := rapid.SampledFrom(candidates).Draw(t, "parameter")
 		r := e.validRequest(t, pool).Without(bad.Name)
 		r = r.With(bad.Name, generators.Invalid(bad).Draw(t, "invalid "+bad.Name))
-		_, err := e.expectStatus(ctx, x, rules.ParamInvalid422, r, e.c.ValidationStatus(), bad.Name+" outside its schema")
+		_, _, err := e.expectStatus(ctx, x, r, e.c.ValidationStatus(), bad.Name+" outside its schema", rules.ParamInvalid422)
 		return err
 	}
 }
@@ -424,7 +402,7 @@ func (e *Engine) datePattern() func(context.Context, *rapid.T, *example) error {
 		if p.Valid(v) {
 			want, why = e.c.SuccessStatus(), p.Name+" matching the spec's pattern"
 		}
-		_, err := e.expectStatus(ctx, x, rules.ParamDatePattern, base(client.Param{Name: p.Name, Value: v}), want, why)
+		_, _, err := e.expectStatus(ctx, x, base(client.Param{Name: p.Name, Value: v}), want, why, rules.ParamDatePattern)
 		return err
 	}
 }

@@ -190,35 +190,6 @@ var _ = Describe("pacing by the rate-limit headers", func() {
 		Expect(s.served).To(Equal(160))
 	})
 
-	It("with 8 requests in flight, sends into a new window one at a time until its first answer (a server window by the calendar minute)", func() {
-		// the client's first request comes 17 s into the server's minute, so the client's idea
-		// of the window ends 17 s after the server's: requests in flight at the client's
-		// rollover must not assume a whole fresh allowance (20 times real time: scheduling jitter
-		// stays well inside the client's one-second rollover margin)
-		fast := &scaledClock{base: clk.Now(), real0: time.Now(), speed: 20}
-		s := &limitedServer{clock: fast, perMinute: 60, retryAfter: true, window: map[string]int64{}, hits: map[string]int{}}
-		srv := httptest.NewServer(s)
-		DeferCleanup(srv.Close)
-		cl := newClient(srv.URL, func(c *client.Config) {
-			c.Clock, c.OnWait = fast, w.on
-			c.LimitHeader, c.RemainingHeader = "X-RateLimit-Limit", "X-RateLimit-Remaining"
-			c.MaxRequests, c.Concurrency = 1000, 8
-		})
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Go(func() {
-				defer GinkgoRecover()
-				for range 25 {
-					_, err := cl.Do(ctx, valid, true)
-					Expect(err).NotTo(HaveOccurred())
-				}
-			})
-		}
-		wg.Wait()
-		Expect(s.refused).To(BeZero())
-		Expect(s.served).To(Equal(200))
-	})
-
 	It("certifies-style traffic to the fixtures server with a 60-a-minute valid key draws no 429", func() {
 		srv, err := fixtures.Start(fixtures.Options{Now: clk.Now, ValidPerMinute: 60})
 		Expect(err).NotTo(HaveOccurred())
